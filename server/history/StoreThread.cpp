@@ -1,0 +1,120 @@
+#include "StoreThread.h"
+
+#include "core/Clock.h"
+#include "core/TickJson.h"
+
+#include <QMetaObject>
+
+namespace tickscope {
+
+namespace {
+template <typename Result>
+void reply(QObject *context, std::function<void(Result)> done, Result result)
+{
+    QMetaObject::invokeMethod(
+        context, [done = std::move(done), result = std::move(result)]() mutable {
+            done(std::move(result));
+        },
+        Qt::QueuedConnection);
+}
+} // namespace
+
+StoreThread::StoreThread(std::unique_ptr<TickStore> store, QObject *parent)
+    : QObject(parent), m_store(std::move(store)), m_kind(m_store->kind()),
+      m_location(m_store->location())
+{
+    m_thread.setObjectName(u"tickscope-store"_qs);
+    m_worker = new QObject;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.start();
+}
+
+StoreThread::~StoreThread()
+{
+    shutdown();
+}
+
+void StoreThread::post(std::function<void()> job)
+{
+    QMetaObject::invokeMethod(m_worker, std::move(job), Qt::QueuedConnection);
+}
+
+void StoreThread::open(QObject *context, std::function<void(OpenResult)> done)
+{
+    TickStore *store = m_store.get();
+    post([store, context, done = std::move(done)]() mutable {
+        OpenResult result;
+        result.ok = store->open(&result.error);
+        if (result.ok) {
+            result.epoch = store->epoch();
+            result.symbols = store->symbols();
+        }
+        reply(context, std::move(done), std::move(result));
+    });
+}
+
+void StoreThread::append(TickList ticks, QObject *context, std::function<void(AppendResult)> done)
+{
+    TickStore *store = m_store.get();
+    post([store, ticks = std::move(ticks), context, done = std::move(done)]() mutable {
+        AppendResult result;
+        const qint64 start = Clock::monotonicNs();
+        result.ok = store->append(ticks, &result.error);
+        result.seconds = double(Clock::monotonicNs() - start) / 1e9;
+        result.ticks = std::move(ticks);
+        reply(context, std::move(done), std::move(result));
+    });
+}
+
+void StoreThread::read(const QString &symbol, qint64 fromSeq, int limit, QObject *context,
+                       std::function<void(ReadResult)> done)
+{
+    TickStore *store = m_store.get();
+    post([store, symbol, fromSeq, limit, context, done = std::move(done)]() mutable {
+        ReadResult result;
+        TickList ticks;
+        result.ok = store->read(symbol, fromSeq, limit, &ticks, &result.error);
+        result.count = ticks.size();
+        if (!ticks.isEmpty()) {
+            result.firstSeq = ticks.constFirst().seq;
+            result.lastSeq = ticks.constLast().seq;
+            result.json.reserve(ticks.size() * 80);
+            for (const Tick &tick : std::as_const(ticks)) {
+                if (!result.json.isEmpty())
+                    result.json.append(',');
+                TickJson::append(result.json, tick);
+            }
+        }
+        reply(context, std::move(done), std::move(result));
+    });
+}
+
+void StoreThread::trim(const RetentionPolicy &policy, QObject *context,
+                       std::function<void(TrimResult)> done)
+{
+    TickStore *store = m_store.get();
+    post([store, policy, context, done = std::move(done)]() mutable {
+        TrimResult result;
+        result.removed = store->trim(policy, Clock::nowUs(), &result.error);
+        result.ok = result.removed >= 0;
+        result.symbols = store->symbols();
+        reply(context, std::move(done), std::move(result));
+    });
+}
+
+void StoreThread::shutdown()
+{
+    if (!m_thread.isRunning())
+        return;
+    TickStore *store = m_store.get();
+    QThread *thread = &m_thread;
+    // Posted jobs run in order, so this runs after every job queued before it.
+    post([store, thread] {
+        store->close();
+        thread->quit();
+    });
+    m_thread.wait();
+}
+
+} // namespace tickscope
