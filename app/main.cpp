@@ -1,7 +1,73 @@
+// Tickscope: a live trading and telemetry workstation with an embedded stream server.
+// main() only picks the mode; everything else lives in the server library and app/.
+
+#include "cli/TokenCommand.h"
+#include "config/ConfigLoader.h"
+#include "config/ConfigPrinter.h"
+#include "headless/HeadlessApp.h"
+
 #include <QCoreApplication>
+#include <QProcessEnvironment>
+#include <QTextStream>
+
+using namespace tickscope;
+
+namespace {
+
+QStringList argumentList(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    return arguments;
+}
+
+void setupApplication()
+{
+    QCoreApplication::setOrganizationName(u"Tickscope"_qs);
+    QCoreApplication::setApplicationName(u"tickscope"_qs);
+    QCoreApplication::setApplicationVersion(QStringLiteral(TICKSCOPE_VERSION));
+    qSetMessagePattern(u"%{time yyyy-MM-ddTHH:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info"
+                       "%{endif}%{if-warning}warning%{endif}%{if-critical}error%{endif}"
+                       "%{if-fatal}fatal%{endif} %{message}"_qs);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
-    return 0;
+    setupApplication();
+    const QStringList arguments = argumentList(argc, argv);
+    if (arguments.size() > 1 && arguments.at(1) == u"token")
+        return TokenCommand::run(arguments);
+    if (arguments.size() > 1 && arguments.at(1) == u"keys")
+        return KeysCommand::run(arguments);
+
+    const auto loaded =
+        ConfigLoader::load(arguments.mid(1), QProcessEnvironment::systemEnvironment());
+    QTextStream err(stderr);
+    if (!loaded.ok()) {
+        err << loaded.error->message() << Qt::endl;
+        return 2;
+    }
+    for (const QString &warning : loaded.warnings)
+        err << "tickscope: warning: " << warning << Qt::endl;
+    const ServerConfig &config = loaded.config;
+    QTextStream out(stdout);
+    if (config.help) {
+        out << ConfigLoader::helpText();
+        return 0;
+    }
+    if (config.version) {
+        out << "tickscope " << TICKSCOPE_VERSION << Qt::endl;
+        return 0;
+    }
+    if (config.printConfig) {
+        out << ConfigPrinter::toText(config);
+        return 0;
+    }
+    if (config.insecure)
+        err << "tickscope: warning: insecure mode: no token is checked (development only)"
+            << Qt::endl;
+    return HeadlessApp::run(argc, argv, config);
 }

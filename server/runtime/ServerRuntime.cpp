@@ -1,0 +1,220 @@
+#include "ServerRuntime.h"
+
+#include "auth/JwtSigner.h"
+#include "auth/JwtVerifier.h"
+#include "auth/KeyRingFile.h"
+#include "auth/KeyRingWatcher.h"
+#include "history/BatchWriter.h"
+#include "history/StoreThread.h"
+#include "history/TickHistory.h"
+#include "metrics/ServerMetrics.h"
+#include "store/TickStoreFactory.h"
+#include "stream/StreamServer.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QLoggingCategory>
+
+namespace tickscope {
+
+Q_LOGGING_CATEGORY(lcRuntime, "tickscope.server")
+
+namespace {
+QString storeKindName(StoreKind kind)
+{
+    switch (kind) {
+    case StoreKind::Sqlite: return u"sqlite"_qs;
+    case StoreKind::Memory: return u"memory"_qs;
+    case StoreKind::Redis: return u"redis"_qs;
+    }
+    return u"sqlite"_qs;
+}
+
+// Ticks held in memory waiting for the store, across every producer: past this the
+// writer refuses publishes (`unavailable`) and the feed holds back.
+constexpr qint64 MaxPendingTicks = 2'000'000;
+constexpr qint64 HistoryCacheBytes = qint64(256) << 20;
+} // namespace
+
+ServerRuntime::ServerRuntime(ServerConfig config, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_metrics(std::make_unique<ServerMetrics>())
+{
+    m_trimTimer.setInterval(int(std::max<qint64>(1000, m_config.trimInterval.count())));
+    connect(&m_trimTimer, &QTimer::timeout, this, &ServerRuntime::trim);
+}
+
+ServerRuntime::~ServerRuntime()
+{
+    // Order matters: nothing may call into the store once its thread is gone.
+    m_server.reset();
+    m_writer.reset();
+    m_history.reset();
+    m_store.reset();
+}
+
+QString ServerRuntime::url() const
+{
+    return m_server ? m_server->url() : QString();
+}
+
+QString ServerRuntime::keyFile() const
+{
+    return QDir(m_config.dataDir).filePath(KeyRingFile::defaultFileName());
+}
+
+QString ServerRuntime::prepareDataDir()
+{
+    QDir dir(m_config.dataDir);
+    if (!dir.exists() && !QDir().mkpath(m_config.dataDir))
+        return u"cannot create the data directory %1"_qs.arg(m_config.dataDir);
+    // History and keys are private to the owner.
+    QFile::setPermissions(m_config.dataDir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return {};
+}
+
+QString ServerRuntime::loadKeys()
+{
+    if (m_config.insecure)
+        return {};
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QString error;
+    QString warning;
+    auto ring = KeyRingFile::loadOrCreate(keyFile(), now, &error, &warning);
+    if (!ring)
+        return error;
+    if (!warning.isEmpty())
+        qCWarning(lcRuntime).noquote() << warning;
+    m_keys = *ring;
+    if (!m_config.jwtSecret.isEmpty()) {
+        m_keys.setEnvironmentSecret(m_config.jwtSecret);
+        const QString weak = KeyRing::weakSecretWarning(m_config.jwtSecret);
+        if (!weak.isEmpty())
+            qCWarning(lcRuntime).noquote() << weak;
+    }
+    m_keyWatcher = std::make_unique<KeyRingWatcher>(keyFile(), m_keys);
+    connect(m_keyWatcher.get(), &KeyRingWatcher::reloaded, this,
+            [] { qCInfo(lcRuntime) << "signing keys reloaded"; });
+    connect(m_keyWatcher.get(), &KeyRingWatcher::reloadFailed, this, [](const QString &why) {
+        qCWarning(lcRuntime).noquote() << "signing keys not reloaded:" << why;
+    });
+    return {};
+}
+
+void ServerRuntime::start(std::function<void(const QString &)> done)
+{
+    if (QString error = prepareDataDir(); !error.isEmpty()) {
+        done(error);
+        return;
+    }
+    if (QString error = loadKeys(); !error.isEmpty()) {
+        done(error);
+        return;
+    }
+    m_verifier = std::make_unique<JwtVerifier>(m_keys, m_config.tokenLeeway.count());
+
+    QString error;
+    auto store = TickStoreFactory::create(storeKindName(m_config.store), m_config.dataDir, &error);
+    if (!store) {
+        done(error);
+        return;
+    }
+    m_store = std::make_unique<StoreThread>(std::move(store));
+    m_history = std::make_unique<TickHistory>(m_store.get(), HistoryCacheBytes);
+    m_writer = std::make_unique<BatchWriter>(m_history.get(), int(m_config.flushWindow.count()),
+                                             MaxPendingTicks);
+    m_history->open([this, done = std::move(done)](bool ok, const QString &openError) {
+        if (!ok) {
+            done(openError);
+            return;
+        }
+        startListening(done);
+    });
+}
+
+void ServerRuntime::startListening(std::function<void(const QString &)> done)
+{
+    StreamServer::Options options;
+    options.address = m_config.listenAddress;
+    options.port = m_config.listenPort;
+    options.maxConnections = m_config.maxConnections;
+    options.viewerQueueCap = m_config.viewerQueueCap;
+    options.heartbeatMs = int(m_config.heartbeat.count());
+    options.leewaySeconds = m_config.tokenLeeway.count();
+    options.tiers = m_config.tiers;
+    options.gate.allowedOrigins = m_config.allowedOrigins;
+    options.gate.handshakeLimit = m_config.handshakeLimit;
+    options.gate.handshakeBurst = m_config.handshakeBurst;
+    options.gate.insecure = m_config.insecure;
+    m_server = std::make_unique<StreamServer>(options, m_history.get(), m_writer.get(),
+                                              m_verifier.get(), m_metrics.get());
+    QString error;
+    if (!m_server->listen(&error)) {
+        done(error);
+        return;
+    }
+    startFeed();
+    m_trimTimer.start();
+    trim();
+    done({});
+}
+
+void ServerRuntime::startFeed()
+{
+    // Feeds are wired in by the feed module.
+}
+
+void ServerRuntime::trim()
+{
+    if (m_trimming || !m_store)
+        return;
+    RetentionPolicy policy;
+    policy.maxTicksPerSymbol = m_config.retentionTicks;
+    policy.maxAgeUs = m_config.retentionAge.count() * 1000;
+    if (policy.maxTicksPerSymbol <= 0 && policy.maxAgeUs <= 0)
+        return;
+    m_trimming = true;
+    m_store->trim(policy, this, [this](StoreThread::TrimResult result) {
+        m_trimming = false;
+        if (!result.ok) {
+            qCWarning(lcRuntime).noquote() << "retention trim failed:" << result.error;
+            return;
+        }
+        m_history->applyTrim(result.symbols);
+    });
+}
+
+void ServerRuntime::shutdown(std::function<void()> done)
+{
+    m_trimTimer.stop();
+    if (!m_server) {
+        done();
+        return;
+    }
+    m_server->shutdown([this, done = std::move(done)] {
+        m_store->shutdown();
+        done();
+    });
+}
+
+QString ServerRuntime::mintToken(const QString &subject, const QStringList &scopes,
+                                 qint64 ttlSeconds, const std::optional<QStringList> &symbols,
+                                 const QString &tier) const
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const auto key = m_keys.current(now);
+    if (!key)
+        return {};
+    Claims claims;
+    claims.sub = subject;
+    claims.iat = now;
+    claims.exp = now + ttlSeconds;
+    claims.scopes = scopes;
+    claims.symbols = symbols;
+    if (!tier.isEmpty())
+        claims.tier = tier;
+    return JwtSigner::sign(claims, *key);
+}
+
+} // namespace tickscope

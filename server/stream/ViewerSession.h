@@ -1,0 +1,141 @@
+#pragma once
+
+#include "auth/Claims.h"
+#include "config/TierLimits.h"
+#include "history/TickChunk.h"
+#include "protocol/CloseCode.h"
+#include "protocol/Command.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <deque>
+
+namespace tickscope {
+
+class BatchWriter;
+class Hub;
+class JwtVerifier;
+class RateLimiter;
+class ServerMetrics;
+class TickHistory;
+
+// One connected client: its token, its subscriptions and what it has been sent.
+//
+// Each subscribed symbol is either live (it gets the hub's chunks as batches commit)
+// or catching up (it reads committed history at the pace the socket drains). A viewer
+// whose socket backs up past the queue cap leaves the live path for catch-up, so its
+// memory stays bounded; a subscribe with `since` starts in catch-up. Both end in live
+// once nothing committed is left to read.
+class ViewerSession : public QObject
+{
+    Q_OBJECT
+public:
+    struct Services
+    {
+        TickHistory *history = nullptr;
+        BatchWriter *writer = nullptr;
+        Hub *hub = nullptr;
+        const JwtVerifier *verifier = nullptr;
+        ServerMetrics *metrics = nullptr;
+        RateLimiter *commandLimiter = nullptr;
+        const QHash<QString, TierLimits> *tiers = nullptr;
+        qint64 queueCap = 8 << 20;
+        int heartbeatMs = 15000;
+        qint64 leewaySeconds = 5;
+        bool insecure = false;
+    };
+
+    ViewerSession(QWebSocket *socket, const Claims &claims, const QString &sessionId,
+                  const Services &services, QObject *parent = nullptr);
+    ~ViewerSession() override;
+
+    void start(const QString &serverVersion);
+
+    // Live fan-out from the hub: a chunk of a symbol this session subscribes to.
+    void deliver(const TickChunkPtr &chunk);
+    // The end of one committed batch: send what deliver() gathered as one frame.
+    void endOfBatch(qint64 committedNs);
+
+    // Called every heartbeat interval by the server.
+    void heartbeat();
+
+    void closeWith(CloseCode code, const QString &reason);
+
+    const Claims &claims() const { return m_claims; }
+    QString sessionId() const { return m_sessionId; }
+    QString peer() const;
+    qint64 connectedAtMs() const { return m_connectedAtMs; }
+    bool isCatchingUp() const { return m_catchingUp > 0; }
+
+signals:
+    void finished(tickscope::ViewerSession *session);
+
+private:
+    struct Subscription
+    {
+        qint64 next = 1;
+        bool live = true;
+        bool fetching = false;
+    };
+
+    enum class Stage { Waiting, Running, Done };
+    struct PendingCommand
+    {
+        Command command;
+        Stage stage = Stage::Waiting;
+        QByteArray reply;
+        std::function<void()> afterReply; // runs once the reply is sent
+        bool isPublish() const { return std::holds_alternative<PublishCommand>(command.body); }
+    };
+
+    void onTextMessage(const QString &message);
+    void onBinaryMessage(const QByteArray &message);
+    void onDisconnected();
+    void badFrame(std::optional<qint64> id, ErrorCode code, const QString &message);
+
+    void processCommands();
+    void startCommand(PendingCommand &pending);
+    void runSubscribe(PendingCommand &pending, const SubscribeCommand &command);
+    void runUnsubscribe(PendingCommand &pending, const UnsubscribeCommand &command);
+    void runHistory(PendingCommand &pending, const HistoryCommand &command);
+    void runPublish(PendingCommand &pending, const PublishCommand &command);
+    void runRefresh(PendingCommand &pending, const RefreshCommand &command);
+    void finishCommand(PendingCommand *pending, QByteArray reply);
+
+    void unsubscribeSymbols(const QStringList &symbols);
+    void setLive(Subscription &subscription, bool live);
+    void pump();
+    void appendToFrame(QByteArrayView ticksJson, qint64 count);
+    void sendFrame();
+    void send(const QByteArray &message);
+    bool backedUp() const;
+    void scheduleExpiry();
+
+    QWebSocket *m_socket;
+    Claims m_claims;
+    QString m_sessionId;
+    Services m_services;
+    qint64 m_connectedAtMs;
+    QHash<QString, Subscription> m_subscriptions;
+    int m_catchingUp = 0; // subscriptions not live
+    bool m_pumpQueued = false;
+
+    std::deque<PendingCommand> m_commands;
+    bool m_processing = false;
+
+    QByteArray m_frame;
+    qint64 m_frameTicks = 0;
+
+    std::deque<qint64> m_badFrameTimesMs;
+    int m_missedPongs = 0;
+    QTimer m_expiry;
+    QElapsedTimer m_clock;
+    bool m_closing = false;
+};
+
+} // namespace tickscope
