@@ -24,7 +24,6 @@ QStringList argumentList(int argc, char *argv[])
 
 void setupApplication()
 {
-    QCoreApplication::setOrganizationName(u"Tickscope"_qs);
     QCoreApplication::setApplicationName(u"tickscope"_qs);
     QCoreApplication::setApplicationVersion(QStringLiteral(TICKSCOPE_VERSION));
     qSetMessagePattern(u"%{time yyyy-MM-ddTHH:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info"
@@ -51,7 +50,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     for (const QString &warning : loaded.warnings)
-        err << "tickscope: warning: " << warning << Qt::endl;
+        err << warning << Qt::endl;
     const ServerConfig &config = loaded.config;
     QTextStream out(stdout);
     if (config.help) {
@@ -66,8 +65,5 @@ int main(int argc, char *argv[])
         out << ConfigPrinter::toText(config);
         return 0;
     }
-    if (config.insecure)
-        err << "tickscope: warning: insecure mode: no token is checked (development only)"
-            << Qt::endl;
     return HeadlessApp::run(argc, argv, config);
 }
