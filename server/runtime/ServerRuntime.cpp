@@ -4,6 +4,9 @@
 #include "auth/JwtVerifier.h"
 #include "auth/KeyRingFile.h"
 #include "auth/KeyRingWatcher.h"
+#include "feed/RelayCheckpoint.h"
+#include "feed/RelayFeed.h"
+#include "feed/SyntheticFeed.h"
 #include "history/BatchWriter.h"
 #include "history/StoreThread.h"
 #include "history/TickHistory.h"
@@ -47,6 +50,7 @@ ServerRuntime::ServerRuntime(ServerConfig config, QObject *parent)
 ServerRuntime::~ServerRuntime()
 {
     // Order matters: nothing may call into the store once its thread is gone.
+    m_feed.reset();
     m_server.reset();
     m_writer.reset();
     m_history.reset();
@@ -154,15 +158,69 @@ void ServerRuntime::startListening(std::function<void(const QString &)> done)
         done(error);
         return;
     }
-    startFeed();
+    if (QString feedError = startFeed(); !feedError.isEmpty()) {
+        done(feedError);
+        return;
+    }
     m_trimTimer.start();
     trim();
     done({});
 }
 
-void ServerRuntime::startFeed()
+QString ServerRuntime::startFeed()
 {
-    // Feeds are wired in by the feed module.
+    if (m_config.feed == FeedKind::None)
+        return {};
+    if (m_config.feed == FeedKind::Synthetic) {
+        SyntheticFeedConfig feedConfig;
+        feedConfig.symbols = m_config.symbols;
+        feedConfig.ticksPerSecond = m_config.rate;
+        feedConfig.seed = m_config.seed;
+        if (QString error = feedConfig.validate(); !error.isEmpty())
+            return error;
+        m_feed = std::make_unique<SyntheticFeed>(feedConfig);
+    } else {
+        RelayFeedConfig feedConfig;
+        feedConfig.url = m_config.feedUrl;
+        feedConfig.token = m_config.feedToken;
+        feedConfig.symbols = m_config.symbols;
+        // Positions only move once our store holds the ticks, and are saved then, so
+        // a restart of either side resumes with `since` and loses nothing.
+        feedConfig.awaitAcknowledgements = true;
+        if (QString error = feedConfig.validate(); !error.isEmpty())
+            return error;
+        auto relay = std::make_unique<RelayFeed>(feedConfig);
+        m_relayCheckpoint =
+            std::make_unique<RelayCheckpoint>(QDir(m_config.dataDir).filePath(u"relay.json"_qs));
+        QString error;
+        const auto point = m_relayCheckpoint->load(&error);
+        if (!point)
+            return error;
+        if (!point->isEmpty() && point->upstream == RelayFeed::describeUrl(feedConfig.url))
+            relay->setResumePoint(point->epoch, point->positions);
+        m_feed = std::move(relay);
+    }
+    TickFeed *feed = m_feed.get();
+    BatchWriter *writer = m_writer.get();
+    feed->setAccepting([writer] { return !writer->isFull(); });
+    connect(feed, &TickFeed::statusChanged, this, &ServerRuntime::feedStatusChanged);
+    connect(feed, &TickFeed::ticks, this, [this, feed, writer](const TickList &ticks) {
+        const bool queued = writer->submit(
+            ticks, [this, feed](bool ok, const TickList &, const QString &) {
+                feed->acknowledge(ok);
+                if (ok && m_relayCheckpoint) {
+                    auto *relay = static_cast<RelayFeed *>(feed);
+                    QString error;
+                    if (!m_relayCheckpoint->save(relay->checkpoint(), &error))
+                        qCWarning(lcRuntime).noquote() << "relay position not saved:" << error;
+                }
+            });
+        if (!queued)
+            feed->acknowledge(false);
+    });
+    qCInfo(lcRuntime).noquote() << "feed:" << feed->describe();
+    feed->start();
+    return {};
 }
 
 void ServerRuntime::trim()
@@ -188,6 +246,8 @@ void ServerRuntime::trim()
 void ServerRuntime::shutdown(std::function<void()> done)
 {
     m_trimTimer.stop();
+    if (m_feed)
+        m_feed->stop();
     if (!m_server) {
         done();
         return;

@@ -17,6 +17,7 @@ class KeyRingWatcher;
 class ServerMetrics;
 class StoreThread;
 class StreamServer;
+class RelayCheckpoint;
 class TickFeed;
 class TickHistory;
 
@@ -41,6 +42,7 @@ public:
     StreamServer *server() const { return m_server.get(); }
     TickHistory *history() const { return m_history.get(); }
     ServerMetrics *metrics() const { return m_metrics.get(); }
+    TickFeed *feed() const { return m_feed.get(); }
     QString url() const;
     QString keyFile() const;
 
@@ -56,7 +58,7 @@ private:
     QString prepareDataDir();
     QString loadKeys();
     void startListening(std::function<void(const QString &)> done);
-    void startFeed();
+    QString startFeed();
     void trim();
 
     ServerConfig m_config;
@@ -68,7 +70,8 @@ private:
     std::unique_ptr<TickHistory> m_history;
     std::unique_ptr<BatchWriter> m_writer;
     std::unique_ptr<StreamServer> m_server;
-    QObject *m_feed = nullptr; // replaced by the feed module
+    std::unique_ptr<TickFeed> m_feed;
+    std::unique_ptr<RelayCheckpoint> m_relayCheckpoint;
     QTimer m_trimTimer;
     bool m_trimming = false;
 };
