@@ -50,15 +50,52 @@ std::optional<KeyRing> serverKeys(const ServerConfig &config, qint64 now)
     return ring;
 }
 
+// Removes `--name VALUE` / `--name=VALUE` from `arguments` and returns the last value.
+// *missing is set when the flag has no value.
+std::optional<QString> takeOption(QStringList &arguments, const QString &name, bool *missing)
+{
+    std::optional<QString> value;
+    const QString flag = u"--"_qs + name;
+    for (qsizetype i = 0; i < arguments.size();) {
+        if (arguments[i].startsWith(flag + u'=')) {
+            value = arguments[i].mid(flag.size() + 1);
+            arguments.removeAt(i);
+        } else if (arguments[i] == flag) {
+            if (i + 1 >= arguments.size() || arguments[i + 1].startsWith(u"--"_qs)) {
+                *missing = true;
+                arguments.removeAt(i);
+                continue;
+            }
+            value = arguments[i + 1];
+            arguments.remove(i, 2);
+        } else {
+            ++i;
+        }
+    }
+    return value;
+}
+
 } // namespace
 
 int TokenCommand::run(const QStringList &arguments)
 {
     // arguments: program, "token", options...
-    const auto loaded = loadConfig(arguments.mid(2), {u"sub"_qs, u"scope"_qs, u"ttl"_qs, u"symbols"_qs,
-                                          u"tier"_qs});
+    // `--symbols` is also a server setting (the synthetic feed's symbols), which the config
+    // loader would take for itself, leaving the token without its symbols claim.
+    QStringList options = arguments.mid(2);
+    bool symbolsMissing = false;
+    const std::optional<QString> symbolsOption =
+        takeOption(options, u"symbols"_qs, &symbolsMissing);
+    if (symbolsMissing) {
+        err() << "tickscope token: --symbols needs a value: A,B or a prefix like BTC-*"
+              << Qt::endl;
+        return 2;
+    }
+    auto loaded = loadConfig(options, {u"sub"_qs, u"scope"_qs, u"ttl"_qs, u"tier"_qs});
     if (!loaded)
         return 2;
+    if (symbolsOption)
+        loaded->extra.insert(u"symbols"_qs, *symbolsOption);
     const ServerConfig &config = loaded->config;
     const auto option = [&](const QString &name) { return loaded->extra.value(name); };
 

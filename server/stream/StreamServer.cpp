@@ -19,6 +19,32 @@ QString peerKey(const QHostAddress &address, quint16 port)
 {
     return address.toString() + u'|' + QString::number(port);
 }
+
+// The refusal of an upgrade request that is not a valid WebSocket opening handshake
+// (RFC 6455 4.2.1); QWebSocketServer would drop it without a word or answer without the
+// JSON body every HTTP error has here.
+std::optional<HttpResponse> handshakeRefusal(const HttpRequest &request)
+{
+    if (request.version != "HTTP/1.1") {
+        return HttpResponse::error(400, ErrorCode::BadRequest,
+                                   u"a WebSocket handshake needs HTTP/1.1"_qs);
+    }
+    const auto key = request.header("sec-websocket-key");
+    const auto decoded = QByteArray::fromBase64Encoding(key.value_or(QByteArray()),
+                                                        QByteArray::AbortOnBase64DecodingErrors);
+    if (!key || !decoded || decoded.decoded.size() != 16) {
+        return HttpResponse::error(400, ErrorCode::BadRequest,
+                                   u"Sec-WebSocket-Key must be the base64 of 16 bytes"_qs);
+    }
+    if (request.header("sec-websocket-version") != "13") {
+        // RFC 6455 4.4: name the version this server speaks.
+        HttpResponse response = HttpResponse::error(426, ErrorCode::UpgradeRequired,
+                                                    u"Sec-WebSocket-Version must be 13"_qs);
+        response.setHeader("Sec-WebSocket-Version", "13");
+        return response;
+    }
+    return std::nullopt;
+}
 } // namespace
 
 StreamServer::StreamServer(const Options &options, TickHistory *history, BatchWriter *writer,
@@ -162,6 +188,11 @@ void StreamServer::onRequest(HttpConnection *connection, const HttpRequest &requ
             response.setHeader("Upgrade", "websocket");
             m_metrics->handshake(HandshakeResult::BadRequest);
             connection->respond(response, head);
+            return;
+        }
+        if (const auto refusal = handshakeRefusal(request)) {
+            m_metrics->handshake(HandshakeResult::BadRequest);
+            connection->respond(*refusal, head);
             return;
         }
         QTcpSocket *socket = connection->socket();

@@ -299,11 +299,9 @@ void ViewerSession::runSubscribe(PendingCommand &pending, const SubscribeCommand
             } else {
                 reply.next = given + 1;
             }
-        } else if (command.since && !sameEpoch) {
-            // A client from another generation of the history: it cannot have a
-            // position here, so it starts live and learns about the loss.
-            reply.recovered = false;
         }
+        // A symbol not named in since.seq starts live with recovered true, whatever the
+        // epoch (PROTOCOL.md section 5).
         replies.append(reply);
         Subscription subscription;
         subscription.next = reply.next;
@@ -505,9 +503,16 @@ void ViewerSession::setLive(Subscription &subscription, bool live)
 
 bool ViewerSession::backedUp() const
 {
-    // Leave room for one more full frame under the cap.
-    return m_socket->bytesToWrite() + m_frame.size() >
-           m_services.queueCap - ProtocolLimits::MaxServerMessageBytes;
+    // Leave room for one more frame under the cap: a full one, or half the cap when the
+    // cap is below 2 MiB (else a small cap would never let a frame out).
+    const qint64 room = std::min(ProtocolLimits::MaxServerMessageBytes, m_services.queueCap / 2);
+    return m_socket->bytesToWrite() + m_frame.size() > m_services.queueCap - room;
+}
+
+qint64 ViewerSession::catchUpFrameBytes() const
+{
+    // Catch-up frames fit in the room backedUp() leaves, also under a small cap.
+    return std::clamp<qint64>(m_services.queueCap / 4, 4096, CatchUpSliceBytes);
 }
 
 void ViewerSession::deliver(const TickChunkPtr &chunk)
@@ -614,7 +619,7 @@ void ViewerSession::pump()
             TickHistory::Slice slice;
             const qint64 requested = subscription.next;
             const bool ready = m_services.history->read(
-                symbol, requested, CatchUpSliceTicks, CatchUpSliceBytes, &slice, this,
+                symbol, requested, CatchUpSliceTicks, catchUpFrameBytes(), &slice, this,
                 [this, symbol, requested](TickHistory::Slice result) {
                     auto found = m_subscriptions.find(symbol);
                     if (found == m_subscriptions.end() || found->live ||
@@ -650,7 +655,7 @@ void ViewerSession::pump()
                 appendToFrame(slice.json, slice.count);
                 m_services.metrics->replayTicks(slice.count);
                 subscription.next = slice.lastSeq + 1;
-                if (m_frame.size() >= FrameTarget)
+                if (m_frame.size() >= std::min(FrameTarget, catchUpFrameBytes()))
                     sendFrame();
                 progress = true;
             } else {

@@ -114,6 +114,7 @@ private:
     void sendFrame();
     void send(const QByteArray &message);
     bool backedUp() const;
+    qint64 catchUpFrameBytes() const;
     void scheduleExpiry();
 
     QWebSocket *m_socket;
