@@ -64,6 +64,10 @@ qint64 TickCache::read(const QString &symbol, qint64 seq, qint64 maxTicks, qint6
     qint64 written = 0;
     for (; pos != chunks.end() && appended < maxTicks; ++pos) {
         const TickChunk &chunk = **pos;
+        if (seq > chunk.lastSeq)
+            continue;
+        if (chunk.firstSeq > seq)
+            break; // a hole (ticks another server wrote): the rest comes from the store
         const qint64 available = std::min(chunk.lastSeq - seq + 1, maxTicks - appended);
         // The largest n whose bytes fit in what is left of the budget (at least one
         // tick overall, so that a reader always makes progress).

@@ -40,6 +40,11 @@ std::vector<TickChunkPtr> TickHistory::commit(const TickList &ticks)
     std::vector<std::shared_ptr<TickChunk>> chunks;
     QHash<QString, size_t> index;
     for (const Tick &tick : ticks) {
+        // With a shared store another server's ticks may arrive after newer ones of
+        // ours: what is older than what we have is in the store, not news.
+        const auto known = m_states.constFind(tick.symbol);
+        if (known != m_states.cend() && tick.seq <= known->lastSeq)
+            continue;
         auto it = index.constFind(tick.symbol);
         TickChunk *chunk;
         if (it == index.cend()) {
