@@ -13,6 +13,10 @@ struct TierLimits
     double commandsBurst = 0;
     double httpPerSecond = 0;
     double httpBurst = 0;
+    // Buckets per client address are this many times a tier's per-subject sizes, so
+    // that a few subjects behind one address are not limited by each other.
+    static constexpr double AddressFactor = 4;
+
     // The `unlimited` tier: the numbers above mean nothing, nothing is limited.
     bool unlimited = false;
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace tickscope {
 
@@ -9,7 +10,25 @@ void TickJson::appendNumber(QByteArray &out, double value)
 {
     char buffer[32];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, result.ptr - buffer);
+    const qsizetype length = result.ptr - buffer;
+    // to_chars writes exponents like C's printf (1e-07, 1e+21); drop the '+' and the
+    // padding zeros so that the text is the shortest that reads back the same.
+    const auto *e = static_cast<const char *>(std::memchr(buffer, 'e', size_t(length)));
+    if (!e) {
+        out.append(buffer, length);
+        return;
+    }
+    const qsizetype mantissa = e - buffer + 1;
+    out.append(buffer, mantissa);
+    const char *p = e + 1;
+    const char *end = buffer + length;
+    if (*p == '-')
+        out.append(*p);
+    if (*p == '-' || *p == '+')
+        ++p;
+    while (p + 1 < end && *p == '0')
+        ++p;
+    out.append(p, end - p);
 }
 
 void TickJson::appendInteger(QByteArray &out, qint64 value)

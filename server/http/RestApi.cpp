@@ -36,7 +36,7 @@ bool RestApi::serves(const QString &path)
            path == u"/metrics/system" || path == u"/api/v1/symbols" || path == u"/api/v1/ticks";
 }
 
-void RestApi::handle(const HttpRequest &request, QObject *context,
+void RestApi::handle(const HttpRequest &request, const QString &peerAddress, QObject *context,
                      std::function<void(HttpResponse)> respond)
 {
     const QString &path = request.path;
@@ -82,8 +82,15 @@ void RestApi::handle(const HttpRequest &request, QObject *context,
     const TierLimits tier = m_services.tiers->value(
         claims.tier, m_services.tiers->value(QString(TierLimits::DefaultTier)));
     if (!tier.unlimited) {
-        const auto limited = m_services.limiter->check(claims.sub, tier.httpPerSecond,
-                                                       tier.httpBurst, Clock::monotonicNs());
+        // Per subject and per address, both by the token's tier.
+        const qint64 now = Clock::monotonicNs();
+        auto limited = m_services.limiter->check(u"sub:"_qs + claims.sub, tier.httpPerSecond,
+                                                 tier.httpBurst, now);
+        if (limited.allowed) {
+            limited = m_services.limiter->check(u"ip:"_qs + peerAddress,
+                                                tier.httpPerSecond * TierLimits::AddressFactor,
+                                                tier.httpBurst * TierLimits::AddressFactor, now);
+        }
         if (!limited.allowed) {
             m_services.metrics->rateLimited(RateLimitScope::Http);
             const qint64 seconds = std::max<qint64>(1, (limited.retryAfterMs + 999) / 1000);

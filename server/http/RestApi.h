@@ -38,7 +38,7 @@ public:
     static bool serves(const QString &path);
 
     // Answers now or later (store reads) through `respond`, in `context`'s thread.
-    void handle(const HttpRequest &request, QObject *context,
+    void handle(const HttpRequest &request, const QString &peerAddress, QObject *context,
                 std::function<void(HttpResponse)> respond);
 
 private:

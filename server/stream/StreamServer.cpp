@@ -206,8 +206,9 @@ void StreamServer::onRequest(HttpConnection *connection, const HttpRequest &requ
             connection->respond(*decision.refusal);
             return;
         }
+        forgetStaleClaims();
         m_acceptedClaims.insert(peerKey(socket->peerAddress(), socket->peerPort()),
-                                decision.claims);
+                                {decision.claims, Clock::monotonicNs()});
         --m_httpConnections;
         connection->release();
         connection->deleteLater();
@@ -222,10 +223,24 @@ void StreamServer::onRequest(HttpConnection *connection, const HttpRequest &requ
         return;
     }
     QPointer<HttpConnection> guard(connection);
-    m_rest->handle(request, connection, [guard, head](const HttpResponse &response) {
+    m_rest->handle(request, connection->socket()->peerAddress().toString(), connection,
+                   [guard, head](const HttpResponse &response) {
         if (guard)
             guard->respond(response, head);
     });
+}
+
+void StreamServer::forgetStaleClaims()
+{
+    // A socket that passed the gate but never finished its WebSocket handshake
+    // (QWebSocketServer times it out) leaves its claims behind; drop them.
+    const qint64 cutoff = Clock::monotonicNs() - qint64(60) * 1'000'000'000;
+    for (auto it = m_acceptedClaims.begin(); it != m_acceptedClaims.end();) {
+        if (it->acceptedNs < cutoff)
+            it = m_acceptedClaims.erase(it);
+        else
+            ++it;
+    }
 }
 
 void StreamServer::onNewWebSocket()
@@ -240,7 +255,7 @@ void StreamServer::onNewWebSocket()
             socket->deleteLater();
             continue;
         }
-        const Claims claims = it.value();
+        const Claims claims = it->claims;
         m_acceptedClaims.erase(it);
 
         ViewerSession::Services services;

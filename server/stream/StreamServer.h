@@ -85,6 +85,7 @@ private:
                      qint64 tickCount, double storeSeconds);
     void onHeartbeat();
     QString nextSessionId();
+    void forgetStaleClaims();
     bool canAccept() const;
 
     Options m_options;
@@ -102,7 +103,12 @@ private:
     std::unique_ptr<RestApi> m_rest;
     Hub m_hub;
 
-    QHash<QString, Claims> m_acceptedClaims; // by peer "address:port", until the upgrade
+    struct AcceptedClaims
+    {
+        Claims claims;
+        qint64 acceptedNs = 0;
+    };
+    QHash<QString, AcceptedClaims> m_acceptedClaims; // by peer "address|port", until the upgrade
     QHash<ViewerSession *, bool> m_sessions;
     int m_httpConnections = 0;
     QTimer m_heartbeat;

@@ -159,9 +159,18 @@ void ViewerSession::onTextMessage(const QString &message)
     const TierLimits tier = m_services.tiers->value(
         m_claims.tier, m_services.tiers->value(QString(TierLimits::DefaultTier)));
     if (!tier.unlimited && m_services.commandLimiter) {
-        const auto decision =
-            m_services.commandLimiter->check(m_claims.sub, tier.commandsPerSecond,
-                                             tier.commandsBurst, Clock::monotonicNs());
+        // Per subject and per address (PROTOCOL.md section 7), both sized by the token's
+        // tier; an address may carry a few subjects.
+        const qint64 now = Clock::monotonicNs();
+        auto decision = m_services.commandLimiter->check(u"sub:"_qs + m_claims.sub,
+                                                         tier.commandsPerSecond,
+                                                         tier.commandsBurst, now);
+        if (decision.allowed) {
+            decision = m_services.commandLimiter->check(
+                u"ip:"_qs + m_socket->peerAddress().toString(),
+                tier.commandsPerSecond * TierLimits::AddressFactor,
+                tier.commandsBurst * TierLimits::AddressFactor, now);
+        }
         if (!decision.allowed) {
             m_services.metrics->rateLimited(RateLimitScope::Command);
             PendingCommand pending;

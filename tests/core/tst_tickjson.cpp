@@ -28,9 +28,11 @@ private slots:
         QTest::newRow("tenth") << 0.1 << QByteArray("0.1");
         QTest::newRow("sum") << 0.1 + 0.2 << QByteArray("0.30000000000000004");
         QTest::newRow("negative") << -12.5 << QByteArray("-12.5");
-        QTest::newRow("tiny") << 1e-7 << QByteArray("1e-07");
+        QTest::newRow("tiny") << 1e-7 << QByteArray("1e-7");
+        QTest::newRow("huge") << 1e21 << QByteArray("1e21");
+        QTest::newRow("exponent 100") << 1.5e-100 << QByteArray("1.5e-100");
         QTest::newRow("max") << std::numeric_limits<double>::max()
-                             << QByteArray("1.7976931348623157e+308");
+                             << QByteArray("1.7976931348623157e308");
     }
     void shortestRoundTrip()
     {

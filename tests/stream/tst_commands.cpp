@@ -885,6 +885,32 @@ private slots:
         QVERIFY(first->isConnected());
     }
 
+    void commandRateLimitPerAddress()
+    {
+        // Each subject may send 2 commands; the address, 4 times that: 8. Five subjects
+        // from one address sending 2 each stay within their own buckets, but the ninth
+        // and tenth command from the address are refused.
+        ServerProcess server;
+        QVERIFY2(server.start({u"--tier.default.commands-per-second"_qs, u"0.01"_qs,
+                               u"--tier.default.commands-burst"_qs, u"2"_qs}),
+                 qPrintable(server.error()));
+        int refused = 0;
+        for (int subject = 0; subject < 5; ++subject) {
+            const auto client =
+                connectWith(server.mintToken(u"subject-%1"_qs.arg(subject)), &server);
+            QVERIFY(client);
+            for (int i = 0; i < 2; ++i) {
+                const auto reply = client->request(op(u"ping"_qs));
+                QVERIFY(reply);
+                if (reply->op() == u"error") {
+                    QCOMPARE(reply->errorCode(), u"rate_limited"_qs);
+                    ++refused;
+                }
+            }
+        }
+        QCOMPARE(refused, 2);
+    }
+
     void since_data()
     {
         // Symbol SI-TEN has q 1..10 when the rows run; SI-NONE never had a tick.
