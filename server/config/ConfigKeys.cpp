@@ -1,5 +1,7 @@
 #include "ConfigKeys.h"
 
+#include "redis/RedisUrl.h"
+
 #include "config/Units.h"
 #include "core/Symbol.h"
 
@@ -219,53 +221,28 @@ QString applyStore(ServerConfig &c, const QString &value, const QString &)
 
 QString applyRedisUrl(ServerConfig &c, const QString &value, const QString &)
 {
-    const QString text = value.trimmed();
-    const QString shape = u"must be redis://[[user]:password@]host[:port][/db] (or rediss://)"_qs;
-    if (!text.contains(u"://"))
-        return shape;
-    const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid())
-        return shape;
-    const QString scheme = url.scheme().toLower();
-    if (scheme != u"redis" && scheme != u"rediss")
-        return u"scheme must be redis or rediss"_qs;
-    if (url.host().isEmpty())
-        return u"URL needs a host"_qs;
-    if (url.hasQuery() || url.hasFragment())
-        return u"URL must not have a query or fragment"_qs;
-    if (url.port() == 0)
-        return u"port must be 1-65535"_qs;
-    RedisEndpoint endpoint;
-    const QString path = url.path();
-    if (!path.isEmpty() && path != u"/") {
-        static const QRegularExpression db(u"^/\\d{1,9}$"_qs);
-        if (!db.match(path).hasMatch())
-            return u"database must be a number after the host, e.g. /0"_qs;
-        endpoint.db = path.mid(1).toInt();
-    }
-    endpoint.host = url.host();
-    endpoint.port = quint16(url.port(6379));
-    endpoint.username = url.userName(QUrl::FullyDecoded);
-    endpoint.password = url.password(QUrl::FullyDecoded);
-    endpoint.tls = scheme == u"rediss";
-    c.redisUrl = text;
-    c.redis = endpoint;
+    // One grammar for config and store: redis://[[user]:password@]host[:port][/db], or a
+    // cluster as a list of redis:// URLs or redis+cluster://host:port,host:port.
+    QString error;
+    const auto url = RedisUrl::parse(value.trimmed(), &error);
+    if (!url)
+        return error;
+    c.redisUrl = value.trimmed();
+    c.redis = *url;
     return {};
 }
 
 QString displayRedisUrl(const ServerConfig &c)
 {
-    const RedisEndpoint &r = c.redis;
-    QString credentials;
-    if (!r.username.isEmpty() || !r.password.isEmpty()) {
-        credentials = QString::fromUtf8(QUrl::toPercentEncoding(r.username));
-        if (!r.password.isEmpty())
+    // Show that credentials are set, never what they are.
+    QString shown = c.redis.display();
+    if (!c.redis.username.isEmpty() || !c.redis.password.isEmpty()) {
+        QString credentials = QString::fromUtf8(QUrl::toPercentEncoding(c.redis.username));
+        if (!c.redis.password.isEmpty())
             credentials += u':' + secretShown;
-        credentials += u'@';
+        shown.insert(shown.indexOf(u"://") + 3, credentials + u'@');
     }
-    const QString host = r.host.contains(u':') ? u'[' + r.host + u']' : r.host;
-    return (r.tls ? u"rediss://"_qs : u"redis://"_qs) + credentials + host + u':' +
-           QString::number(r.port) + u'/' + QString::number(r.db);
+    return shown;
 }
 
 QString applyRetentionTicks(ServerConfig &c, const QString &value, const QString &)

@@ -2,6 +2,7 @@
 
 #include "config/ConfigEntry.h"
 #include "config/TierLimits.h"
+#include "redis/RedisUrl.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -35,15 +36,6 @@ enum class LogLevel
 };
 
 // A parsed redis-url: redis[s]://[[user]:password@]host[:port][/db].
-struct RedisEndpoint
-{
-    QString host = u"127.0.0.1"_qs;
-    quint16 port = 6379;
-    QString username;
-    QString password; // secret
-    int db = 0;
-    bool tls = false; // rediss://
-};
 
 // The effective settings of one run, every field already validated. A default-constructed
 // ServerConfig holds the built-in defaults, except dataDir, which ConfigLoader fills in from
@@ -68,7 +60,7 @@ struct ServerConfig
     QString dataDir;
     StoreKind store = StoreKind::Sqlite;
     QString redisUrl = u"redis://127.0.0.1:6379/0"_qs; // may hold a password: never log it
-    RedisEndpoint redis;
+    RedisUrl redis = RedisUrl::single(u"127.0.0.1"_qs, 6379); // parsed redisUrl
     qint64 retentionTicks = 1'000'000; // per symbol; 0: unlimited
     ms retentionAge{0};                // 0: unlimited
     ms trimInterval{10'000};

@@ -283,8 +283,11 @@ private slots:
             << QStringList{u"--listen=0.0.0.0:9000"_qs} << u"listen"_qs << u"0.0.0.0:9000"_qs;
         QTest::newRow("listen v6 any")
             << QStringList{u"--listen=[::]:9000"_qs} << u"listen"_qs << u"[::]:9000"_qs;
-        QTest::newRow("redis url") << QStringList{u"--redis-url=rediss://cache:6380/3"_qs}
-                                   << u"redis-url"_qs << u"rediss://cache:6380/3"_qs;
+        QTest::newRow("redis url") << QStringList{u"--redis-url=redis://cache:6380/3"_qs}
+                                   << u"redis-url"_qs << u"redis://cache:6380/3"_qs;
+        QTest::newRow("redis cluster")
+            << QStringList{u"--redis-url=redis+cluster://a:7000,b:7001"_qs} << u"redis-url"_qs
+            << u"redis+cluster://a:7000,b:7001"_qs;
         QTest::newRow("redis default port") << QStringList{u"--redis-url=redis://cache"_qs}
                                             << u"redis-url"_qs << u"redis://cache:6379/0"_qs;
         QTest::newRow("seed max") << QStringList{u"--seed=18446744073709551615"_qs} << u"seed"_qs
@@ -320,12 +323,13 @@ private slots:
         QCOMPARE(c.listenAddress, QHostAddress(u"::1"_qs));
         QCOMPARE(c.listenPort, quint16(0));
         QCOMPARE(c.store, StoreKind::Redis);
-        QCOMPARE(c.redis.host, u"cache.local"_qs);
-        QCOMPARE(c.redis.port, quint16(7000));
+        QCOMPARE(c.redis.nodes.size(), 1);
+        QCOMPARE(c.redis.nodes[0].host, u"cache.local"_qs);
+        QCOMPARE(c.redis.nodes[0].port, quint16(7000));
         QCOMPARE(c.redis.username, u"alice"_qs);
         QCOMPARE(c.redis.password, u"p@ss"_qs);
         QCOMPARE(c.redis.db, 2);
-        QVERIFY(!c.redis.tls);
+        QVERIFY(!c.redis.cluster);
         QCOMPARE(c.flushWindow, 1000ms);
         QCOMPARE(c.feed, FeedKind::Relay);
         QCOMPARE(c.feedUrl, QUrl(u"ws://up:9000/v1/stream"_qs));
@@ -419,7 +423,9 @@ private slots:
         flag("feed word", {u"--feed=random"_qs}, u"feed"_qs, {u"synthetic, none"_qs});
         flag("connect http", {u"--connect=http://x:1"_qs}, u"connect"_qs, {u"ws or wss"_qs});
         flag("redis bad scheme", {u"--redis-url=http://cache:6379"_qs}, u"redis-url"_qs,
-             {u"redis or rediss"_qs});
+             {u"unknown scheme"_qs});
+        flag("redis tls", {u"--redis-url=rediss://cache:6380/3"_qs}, u"redis-url"_qs,
+             {u"TLS"_qs});
         flag("redis bad db", {u"--redis-url=redis://cache:6379/x"_qs}, u"redis-url"_qs,
              {u"database"_qs});
         flag("unknown flag", {u"--rate=1"_qs, u"--colour=red"_qs}, u"--colour"_qs,
