@@ -81,6 +81,13 @@ void BatchWriter::flush()
         });
 }
 
+void BatchWriter::adoptCommitted(const TickList &ticks)
+{
+    const auto chunks = m_history->commit(ticks);
+    if (!chunks.empty())
+        emit committed(chunks, Clock::monotonicNs(), 0, 0.0);
+}
+
 void BatchWriter::drain(std::function<void()> done)
 {
     m_drainWaiters.push_back(std::move(done));

@@ -33,9 +33,15 @@ public:
     qint64 pendingTicks() const { return m_pending.size() + m_inFlightTicks; }
     int flushWindowMs() const { return m_windowMs; }
     bool lastWriteFailed() const { return m_lastWriteFailed; }
+    // A health probe found the store reachable again.
+    void clearWriteFailure() { m_lastWriteFailed = false; }
 
     // Writes what is pending now, then calls `done` once nothing is in flight.
     void drain(std::function<void()> done);
+
+    // Ticks another server committed to a shared store (q assigned there): they enter
+    // the history and reach viewers like ours. Ticks older than what we have are skipped.
+    void adoptCommitted(const TickList &ticks);
 
 signals:
     // A committed batch, serialized per symbol, with the (monotonic) time it was

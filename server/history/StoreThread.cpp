@@ -103,6 +103,23 @@ void StoreThread::trim(const RetentionPolicy &policy, QObject *context,
     });
 }
 
+void StoreThread::run(std::function<void(TickStore *)> job)
+{
+    TickStore *store = m_store.get();
+    post([store, job = std::move(job)] { job(store); });
+}
+
+void StoreThread::readTicks(const QString &symbol, qint64 fromSeq, int limit, QObject *context,
+                            std::function<void(TicksResult)> done)
+{
+    TickStore *store = m_store.get();
+    post([store, symbol, fromSeq, limit, context, done = std::move(done)]() mutable {
+        TicksResult result;
+        result.ok = store->read(symbol, fromSeq, limit, &result.ticks, &result.error);
+        reply(context, std::move(done), std::move(result));
+    });
+}
+
 void StoreThread::shutdown()
 {
     if (!m_thread.isRunning())

@@ -63,6 +63,20 @@ public:
     void trim(const RetentionPolicy &policy, QObject *context,
               std::function<void(TrimResult)> done);
 
+    // Runs `job` with the store on the store thread; for backend-specific work such as
+    // health probes. The job reports back itself (e.g. QMetaObject::invokeMethod).
+    void run(std::function<void(TickStore *)> job);
+
+    struct TicksResult
+    {
+        bool ok = false;
+        QString error;
+        TickList ticks;
+    };
+    // Like read(), but returns the ticks themselves (for ticks another server stored).
+    void readTicks(const QString &symbol, qint64 fromSeq, int limit, QObject *context,
+                   std::function<void(TicksResult)> done);
+
     // Waits until everything queued so far has run, then closes the store.
     void shutdown();
 

@@ -52,12 +52,17 @@ public:
 
     qint64 cacheBytes() const { return m_cache.bytes(); }
 
+    // Why the store cannot take or give ticks now (from health probes); empty when it can.
+    QString unavailableReason() const { return m_unavailable; }
+    void setUnavailableReason(const QString &reason) { m_unavailable = reason; }
+
 private:
     StoreThread *m_store;
     TickCache m_cache;
     bool m_open = false;
     QString m_epoch;
     QHash<QString, SymbolState> m_states;
+    QString m_unavailable;
 };
 
 } // namespace tickscope

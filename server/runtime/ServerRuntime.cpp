@@ -11,6 +11,8 @@
 #include "history/StoreThread.h"
 #include "history/TickHistory.h"
 #include "metrics/ServerMetrics.h"
+#include "redis/RedisNotifier.h"
+#include "redis/RedisTickStore.h"
 #include "store/TickStoreFactory.h"
 #include "stream/StreamServer.h"
 
@@ -51,6 +53,7 @@ ServerRuntime::~ServerRuntime()
 {
     // Order matters: nothing may call into the store once its thread is gone.
     m_feed.reset();
+    m_notifier.reset();
     m_server.reset();
     m_writer.reset();
     m_history.reset();
@@ -119,7 +122,16 @@ void ServerRuntime::start(std::function<void(const QString &)> done)
     m_verifier = std::make_unique<JwtVerifier>(m_keys, m_config.tokenLeeway.count());
 
     QString error;
-    auto store = TickStoreFactory::create(storeKindName(m_config.store), m_config.dataDir, &error);
+    std::unique_ptr<TickStore> store;
+    QString writerId;
+    if (m_config.store == StoreKind::Redis) {
+        auto redis = RedisTickStore::fromUrl(m_config.redisUrl, &error);
+        if (redis)
+            writerId = redis->writerId();
+        store = std::move(redis);
+    } else {
+        store = TickStoreFactory::create(storeKindName(m_config.store), m_config.dataDir, &error);
+    }
     if (!store) {
         done(error);
         return;
@@ -128,11 +140,13 @@ void ServerRuntime::start(std::function<void(const QString &)> done)
     m_history = std::make_unique<TickHistory>(m_store.get(), HistoryCacheBytes);
     m_writer = std::make_unique<BatchWriter>(m_history.get(), int(m_config.flushWindow.count()),
                                              MaxPendingTicks);
-    m_history->open([this, done = std::move(done)](bool ok, const QString &openError) {
+    m_history->open([this, writerId, done = std::move(done)](bool ok, const QString &openError) {
         if (!ok) {
             done(openError);
             return;
         }
+        if (m_config.store == StoreKind::Redis)
+            startRedisSharing(writerId);
         startListening(done);
     });
 }
@@ -243,9 +257,93 @@ void ServerRuntime::trim()
     });
 }
 
+void ServerRuntime::startRedisSharing(const QString &writerId)
+{
+    m_metrics->setRedisUp(true);
+    m_notifier = std::make_unique<RedisNotifier>(m_config.redis);
+    m_notifier->setIgnoredWriter(writerId);
+    connect(m_notifier.get(), &RedisNotifier::ticksAvailable, this,
+            [this](const QString &symbol, qint64, qint64 last) { fetchRemote(symbol, last); });
+    // Notices sent while we were not subscribed are lost: catch up on every symbol.
+    connect(m_notifier.get(), &RedisNotifier::subscribed, this, &ServerRuntime::resyncRemote);
+    m_notifier->start();
+    m_probeTimer.setInterval(1000);
+    connect(&m_probeTimer, &QTimer::timeout, this, &ServerRuntime::probeStore);
+    m_probeTimer.start();
+}
+
+void ServerRuntime::fetchRemote(const QString &symbol, qint64 last)
+{
+    const qint64 have = m_history->state(symbol).value_or(SymbolState{}).lastSeq;
+    if (last <= have)
+        return;
+    m_remoteWanted[symbol] = std::max(m_remoteWanted.value(symbol), last);
+    if (m_remoteFetching.contains(symbol))
+        return;
+    m_remoteFetching.insert(symbol);
+    constexpr int Page = 10000;
+    m_store->readTicks(symbol, have + 1, Page, this, [this, symbol](StoreThread::TicksResult r) {
+        m_remoteFetching.remove(symbol);
+        if (!r.ok) {
+            // Redis is away; the probe marks it, and the resync on reconnect catches up.
+            return;
+        }
+        if (!r.ticks.isEmpty())
+            m_writer->adoptCommitted(r.ticks);
+        const qint64 wanted = m_remoteWanted.value(symbol);
+        if (!r.ticks.isEmpty() && wanted > r.ticks.constLast().seq)
+            fetchRemote(symbol, wanted);
+        else
+            m_remoteWanted.remove(symbol);
+    });
+}
+
+void ServerRuntime::resyncRemote()
+{
+    m_store->run([this](TickStore *store) {
+        const QList<SymbolState> symbols = store->symbols();
+        QMetaObject::invokeMethod(
+            this,
+            [this, symbols] {
+                for (const SymbolState &state : symbols)
+                    fetchRemote(state.symbol, state.lastSeq);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ServerRuntime::probeStore()
+{
+    if (m_probing)
+        return;
+    m_probing = true;
+    m_store->run([this](TickStore *store) {
+        auto *redis = static_cast<RedisTickStore *>(store);
+        QString error;
+        const bool up = redis->ping(&error) && redis->isAvailable();
+        QMetaObject::invokeMethod(
+            this,
+            [this, up, error] {
+                m_probing = false;
+                const bool wasUp = m_history->unavailableReason().isEmpty();
+                m_metrics->setRedisUp(up);
+                m_history->setUnavailableReason(
+                    up ? QString() : u"the history store is unavailable: %1"_qs.arg(error));
+                if (up && !wasUp) {
+                    m_writer->clearWriteFailure();
+                    resyncRemote();
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
 void ServerRuntime::shutdown(std::function<void()> done)
 {
     m_trimTimer.stop();
+    m_probeTimer.stop();
+    if (m_notifier)
+        m_notifier->stop();
     if (m_feed)
         m_feed->stop();
     if (!m_server) {

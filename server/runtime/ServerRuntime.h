@@ -3,7 +3,9 @@
 #include "auth/KeyRing.h"
 #include "config/ServerConfig.h"
 
+#include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -17,6 +19,7 @@ class KeyRingWatcher;
 class ServerMetrics;
 class StoreThread;
 class StreamServer;
+class RedisNotifier;
 class RelayCheckpoint;
 class TickFeed;
 class TickHistory;
@@ -60,6 +63,11 @@ private:
     void startListening(std::function<void(const QString &)> done);
     QString startFeed();
     void trim();
+    // Redis: ticks other servers stored, and the health of the connection.
+    void startRedisSharing(const QString &writerId);
+    void fetchRemote(const QString &symbol, qint64 last);
+    void resyncRemote();
+    void probeStore();
 
     ServerConfig m_config;
     std::unique_ptr<ServerMetrics> m_metrics;
@@ -74,6 +82,11 @@ private:
     std::unique_ptr<RelayCheckpoint> m_relayCheckpoint;
     QTimer m_trimTimer;
     bool m_trimming = false;
+    std::unique_ptr<RedisNotifier> m_notifier;
+    QHash<QString, qint64> m_remoteWanted; // symbol -> newest q another server announced
+    QSet<QString> m_remoteFetching;
+    QTimer m_probeTimer;
+    bool m_probing = false;
 };
 
 } // namespace tickscope

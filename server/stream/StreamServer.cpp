@@ -126,6 +126,8 @@ QString StreamServer::notReadyReason() const
         return u"the server is not listening"_qs;
     if (!m_history->isOpen())
         return u"the history store is not open yet"_qs;
+    if (!m_history->unavailableReason().isEmpty())
+        return m_history->unavailableReason();
     if (m_writer->lastWriteFailed())
         return u"the history store refused the last write"_qs;
     return {};
@@ -288,8 +290,10 @@ void StreamServer::onNewWebSocket()
 void StreamServer::onCommitted(const std::vector<TickChunkPtr> &chunks, qint64 committedNs,
                                qint64 tickCount, double storeSeconds)
 {
-    m_metrics->ticksIngested(tickCount);
-    m_metrics->observeStoreWrite(storeSeconds);
+    if (tickCount > 0) { // zero for ticks another server wrote to a shared store
+        m_metrics->ticksIngested(tickCount);
+        m_metrics->observeStoreWrite(storeSeconds);
+    }
     m_hub.fanOut(chunks, committedNs);
 }
 
