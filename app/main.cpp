@@ -5,6 +5,9 @@
 #include "config/ConfigLoader.h"
 #include "config/ConfigPrinter.h"
 #include "headless/HeadlessApp.h"
+#ifdef TICKSCOPE_HAS_GUI
+#include "gui/DesktopApp.h"
+#endif
 
 #include <QCoreApplication>
 #include <QProcessEnvironment>
@@ -29,6 +32,19 @@ void setupApplication()
     qSetMessagePattern(u"%{time yyyy-MM-ddTHH:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info"
                        "%{endif}%{if-warning}warning%{endif}%{if-critical}error%{endif}"
                        "%{if-fatal}fatal%{endif} %{message}"_qs);
+}
+
+// Linux and the BSDs need an X11 or Wayland display for the window (or an explicit
+// QT_QPA_PLATFORM such as offscreen); macOS and Windows always have one.
+[[maybe_unused]] bool hasDisplay()
+{
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    return !env.value(u"DISPLAY"_qs).isEmpty() || !env.value(u"WAYLAND_DISPLAY"_qs).isEmpty() ||
+           !env.value(u"QT_QPA_PLATFORM"_qs).isEmpty();
+#else
+    return true;
+#endif
 }
 
 } // namespace
@@ -65,5 +81,11 @@ int main(int argc, char *argv[])
         out << ConfigPrinter::toText(config);
         return 0;
     }
+#ifdef TICKSCOPE_HAS_GUI
+    if (!config.headless && hasDisplay())
+        return DesktopApp::run(argc, argv, config);
+    if (!config.headless)
+        err << "tickscope: no display; running headless (--headless)" << Qt::endl;
+#endif
     return HeadlessApp::run(argc, argv, config);
 }

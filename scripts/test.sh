@@ -11,7 +11,7 @@ cmake --build --preset ci -j "$jobs"
 # Tests start their own servers on free loopback ports; GUI tests render offscreen
 # or under xvfb-run.
 if command -v xvfb-run >/dev/null; then
-    xvfb-run -a ctest --preset ci -j "$jobs"
+    xvfb-run -a -s "-screen 0 1600x1000x24" ctest --preset ci -j "$jobs"
 else
     ctest --preset ci -j "$jobs"
 fi

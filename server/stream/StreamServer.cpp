@@ -74,10 +74,14 @@ StreamServer::StreamServer(const Options &options, TickHistory *history, BatchWr
 
 StreamServer::~StreamServer()
 {
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        disconnect(it.key(), nullptr, this, nullptr);
-        delete it.key();
+    // Every session, including closed ones still waiting for deleteLater(), goes now,
+    // while the hub they unregister from still exists.
+    const auto sessions = findChildren<ViewerSession *>(Qt::FindDirectChildrenOnly);
+    for (ViewerSession *session : sessions) {
+        disconnect(session, nullptr, this, nullptr);
+        delete session;
     }
+    m_sessions.clear();
 }
 
 bool StreamServer::listen(QString *error)
