@@ -27,6 +27,7 @@ public:
 
 private:
     QHash<QString, QSet<ViewerSession *>> m_subscribers;
+    quint64 m_batchId = 0;
 };
 
 } // namespace tickscope

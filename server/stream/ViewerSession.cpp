@@ -524,8 +524,13 @@ qint64 ViewerSession::catchUpFrameBytes() const
     return std::clamp<qint64>(m_services.queueCap / 4, 4096, CatchUpSliceBytes);
 }
 
-void ViewerSession::deliver(const TickChunkPtr &chunk)
+void ViewerSession::deliver(const TickChunkPtr &chunk, quint64 batchId)
 {
+    if (batchId != m_batchId) {
+        m_batchId = batchId;
+        m_batchWhole = m_frame.isEmpty();
+        m_batchChunks = 0;
+    }
     auto it = m_subscriptions.find(chunk->symbol);
     if (it == m_subscriptions.end() || !it->live || m_closing)
         return;
@@ -539,22 +544,36 @@ void ViewerSession::deliver(const TickChunkPtr &chunk)
     }
     const QByteArrayView bytes = chunk->from(subscription.next);
     const qint64 count = chunk->lastSeq - subscription.next + 1;
-    if (m_frame.size() + bytes.size() + 64 > ProtocolLimits::MaxServerMessageBytes)
+    if (subscription.next != chunk->firstSeq)
+        m_batchWhole = false;
+    if (m_frame.size() + bytes.size() + 64 > ProtocolLimits::MaxServerMessageBytes) {
         sendFrame();
+        m_batchWhole = false;
+    }
     if (bytes.size() + 64 > ProtocolLimits::MaxServerMessageBytes) {
         // A chunk larger than a frame: let catch-up send it in slices.
         setLive(subscription, false);
         return;
     }
     appendToFrame(bytes, count);
+    ++m_batchChunks;
     subscription.next = chunk->lastSeq + 1;
 }
 
-void ViewerSession::endOfBatch(qint64 committedNs)
+void ViewerSession::endOfBatch(qint64 committedNs, size_t chunkCount,
+                               const std::function<const QString &()> &wholeBatch)
 {
     if (m_frame.isEmpty() || m_closing)
         return;
-    sendFrame();
+    if (m_batchWhole && m_batchChunks == chunkCount) {
+        // The same frame as every viewer of all these symbols: send the shared text.
+        m_services.metrics->ticksSent(m_frameTicks);
+        sendText(wholeBatch(), m_frame.size() + qsizetype(ServerMessage::ticksSuffix().size()));
+        m_frame.clear();
+        m_frameTicks = 0;
+    } else {
+        sendFrame();
+    }
     m_services.metrics->observeTickLatency(double(Clock::monotonicNs() - committedNs) / 1e9);
     if (backedUp()) {
         // A slow consumer: stop queueing live ticks; it reads history at its own pace.
@@ -591,10 +610,15 @@ void ViewerSession::sendFrame()
 
 void ViewerSession::send(const QByteArray &message)
 {
+    sendText(QString::fromUtf8(message), message.size());
+}
+
+void ViewerSession::sendText(const QString &text, qint64 bytes)
+{
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    m_socket->sendTextMessage(QString::fromUtf8(message));
-    m_services.metrics->bytesSent(message.size());
+    m_socket->sendTextMessage(text);
+    m_services.metrics->bytesSent(bytes);
     m_services.metrics->framesSent();
 }
 

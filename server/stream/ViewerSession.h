@@ -57,9 +57,12 @@ public:
     void start(const QString &serverVersion);
 
     // Live fan-out from the hub: a chunk of a symbol this session subscribes to.
-    void deliver(const TickChunkPtr &chunk);
-    // The end of one committed batch: send what deliver() gathered as one frame.
-    void endOfBatch(qint64 committedNs);
+    void deliver(const TickChunkPtr &chunk, quint64 batchId);
+    // The end of one committed batch: send what deliver() gathered as one frame. A
+    // session that got every chunk of the batch whole sends `wholeBatch()`, the frame
+    // the hub converted once for all such sessions, instead of converting its own.
+    void endOfBatch(qint64 committedNs, size_t chunkCount,
+                    const std::function<const QString &()> &wholeBatch);
 
     // Called every heartbeat interval by the server.
     void heartbeat();
@@ -112,6 +115,7 @@ private:
     void pump();
     void appendToFrame(QByteArrayView ticksJson, qint64 count);
     void sendFrame();
+    void sendText(const QString &text, qint64 bytes);
     void send(const QByteArray &message);
     bool backedUp() const;
     qint64 catchUpFrameBytes() const;
@@ -131,6 +135,9 @@ private:
 
     QByteArray m_frame;
     qint64 m_frameTicks = 0;
+    quint64 m_batchId = 0;
+    bool m_batchWhole = false; // this batch's frame so far is whole chunks only
+    size_t m_batchChunks = 0;
 
     std::deque<qint64> m_badFrameTimesMs;
     int m_missedPongs = 0;
