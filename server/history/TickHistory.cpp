@@ -66,8 +66,10 @@ std::vector<TickChunkPtr> TickHistory::commit(const TickList &ticks)
         SymbolState &state = m_states[tick.symbol];
         if (state.symbol.isEmpty())
             state.symbol = tick.symbol;
+        // The store assigns q: with a shared store the ticks between the newest we knew
+        // and this one were stored by another server (they are in the store, not lost).
         if (state.firstSeq == 0)
-            state.firstSeq = tick.seq;
+            state.firstSeq = state.lastSeq + 1;
         state.lastSeq = tick.seq;
         state.lastTimeUs = tick.timeUs;
         state.lastPrice = tick.price;

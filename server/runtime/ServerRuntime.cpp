@@ -332,6 +332,10 @@ void ServerRuntime::probeStore()
                 if (up && !wasUp) {
                     m_writer->clearWriteFailure();
                     resyncRemote();
+                } else if (up && m_notifier && !m_notifier->isSubscribed()) {
+                    // Without the subscription we hear of no other server's ticks (Redis is
+                    // up, pub/sub is not): poll the store until the subscription is back.
+                    resyncRemote();
                 }
             },
             Qt::QueuedConnection);

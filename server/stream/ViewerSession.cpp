@@ -291,11 +291,48 @@ void ViewerSession::runSubscribe(PendingCommand &pending, const SubscribeCommand
 
     const QString epoch = m_services.history->epoch();
     const bool sameEpoch = command.since && command.since->epoch == epoch;
+    // With a shared store another server may have stored ticks we have not heard of yet: a
+    // `since` beyond our newest q is checked against the store before it counts as lost.
+    if (sameEpoch && !pending.storeChecked) {
+        QStringList ahead;
+        for (const QString &symbol : command.symbols) {
+            const auto given = command.since->seq.constFind(symbol);
+            if (given != command.since->seq.cend() &&
+                *given > m_services.history->state(symbol).value_or(SymbolState{}).lastSeq)
+                ahead.append(symbol);
+        }
+        if (!ahead.isEmpty()) {
+            PendingCommand *target = &pending;
+            QPointer<ViewerSession> self(this);
+            m_services.history->store()->run([self, target, ahead, command](TickStore *store) {
+                QHash<QString, SymbolState> states;
+                for (const QString &symbol : ahead) {
+                    if (const auto state = store->symbol(symbol))
+                        states.insert(symbol, *state);
+                }
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, target, command, states] {
+                        if (!self)
+                            return;
+                        target->storeStates = states;
+                        target->storeChecked = true;
+                        self->runSubscribe(*target, command);
+                        self->processCommands();
+                    },
+                    Qt::QueuedConnection);
+            });
+            return;
+        }
+    }
     QList<ServerMessage::SubscribedSymbol> replies;
     QList<std::pair<QString, Subscription>> subscriptions;
     for (const QString &symbol : command.symbols) {
-        const SymbolState state =
+        SymbolState state =
             m_services.history->state(symbol).value_or(SymbolState{symbol, 0, 0, 0, 0.0});
+        if (const auto stored = pending.storeStates.constFind(symbol);
+            stored != pending.storeStates.cend() && stored->lastSeq > state.lastSeq)
+            state = *stored;
         const qint64 newest = state.lastSeq;
         // The oldest q a client can still get: nothing retained means newest + 1.
         const qint64 oldest = state.firstSeq > 0 ? state.firstSeq : newest + 1;

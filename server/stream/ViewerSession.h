@@ -93,6 +93,9 @@ private:
         Stage stage = Stage::Waiting;
         QByteArray reply;
         std::function<void()> afterReply; // runs once the reply is sent
+        // subscribe: the shared store's view of symbols resumed beyond our newest q
+        QHash<QString, SymbolState> storeStates;
+        bool storeChecked = false;
         bool isPublish() const { return std::holds_alternative<PublishCommand>(command.body); }
     };
 
