@@ -37,48 +37,62 @@ QList<SymbolState> TickHistory::states() const
 
 std::vector<TickChunkPtr> TickHistory::commit(const TickList &ticks)
 {
-    std::vector<std::shared_ptr<TickChunk>> chunks;
+    // One hash lookup per tick (the batch's own index); symbol states are read and
+    // written once per symbol and batch.
+    struct Entry
+    {
+        std::shared_ptr<TickChunk> chunk;
+        qint64 knownSeq = 0; // newest q known before this batch
+        const Tick *last = nullptr;
+    };
+    std::vector<Entry> entries;
     QHash<QString, size_t> index;
+    index.reserve(32);
     for (const Tick &tick : ticks) {
+        auto it = index.constFind(tick.symbol);
+        if (it == index.cend()) {
+            Entry entry;
+            const auto known = m_states.constFind(tick.symbol);
+            entry.knownSeq = known != m_states.cend() ? known->lastSeq : 0;
+            it = index.insert(tick.symbol, entries.size());
+            entries.push_back(std::move(entry));
+        }
+        Entry &entry = entries[*it];
         // With a shared store another server's ticks may arrive after newer ones of
         // ours: what is older than what we have is in the store, not news.
-        const auto known = m_states.constFind(tick.symbol);
-        if (known != m_states.cend() && tick.seq <= known->lastSeq)
+        if (tick.seq <= entry.knownSeq)
             continue;
-        auto it = index.constFind(tick.symbol);
-        TickChunk *chunk;
-        if (it == index.cend()) {
-            auto created = std::make_shared<TickChunk>();
-            created->symbol = tick.symbol;
-            created->firstSeq = tick.seq;
-            created->json.reserve(80 * 16);
-            index.insert(tick.symbol, chunks.size());
-            chunks.push_back(created);
-            chunk = created.get();
+        if (!entry.chunk) {
+            entry.chunk = std::make_shared<TickChunk>();
+            entry.chunk->symbol = tick.symbol;
+            entry.chunk->firstSeq = tick.seq;
+            entry.chunk->json.reserve(80 * 16);
         } else {
-            chunk = chunks[*it].get();
-            chunk->json.append(',');
+            entry.chunk->json.append(',');
         }
-        chunk->offsets.push_back(int(chunk->json.size()));
-        TickJson::append(chunk->json, tick);
-        chunk->lastSeq = tick.seq;
-
-        SymbolState &state = m_states[tick.symbol];
+        TickChunk &chunk = *entry.chunk;
+        chunk.offsets.push_back(int(chunk.json.size()));
+        TickJson::append(chunk.json, tick);
+        chunk.lastSeq = tick.seq;
+        entry.last = &tick;
+    }
+    std::vector<TickChunkPtr> result;
+    result.reserve(entries.size());
+    for (Entry &entry : entries) {
+        if (!entry.chunk)
+            continue;
+        SymbolState &state = m_states[entry.chunk->symbol];
         if (state.symbol.isEmpty())
-            state.symbol = tick.symbol;
+            state.symbol = entry.chunk->symbol;
         // The store assigns q: with a shared store the ticks between the newest we knew
         // and this one were stored by another server (they are in the store, not lost).
         if (state.firstSeq == 0)
             state.firstSeq = state.lastSeq + 1;
-        state.lastSeq = tick.seq;
-        state.lastTimeUs = tick.timeUs;
-        state.lastPrice = tick.price;
-    }
-    std::vector<TickChunkPtr> result;
-    result.reserve(chunks.size());
-    for (auto &chunk : chunks) {
-        m_cache.add(chunk);
-        result.push_back(std::move(chunk));
+        state.lastSeq = entry.last->seq;
+        state.lastTimeUs = entry.last->timeUs;
+        state.lastPrice = entry.last->price;
+        m_cache.add(entry.chunk);
+        result.push_back(std::move(entry.chunk));
     }
     return result;
 }

@@ -169,6 +169,8 @@ void StreamServer::onNewTcpConnection()
             socket->deleteLater();
             continue;
         }
+        // Replies and frames are written whole: do not let Nagle hold them back.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         auto *connection = new HttpConnection(socket, m_options.headTimeoutMs, this);
         ++m_httpConnections;
         connect(connection, &HttpConnection::requestReady, this, &StreamServer::onRequest);

@@ -103,7 +103,7 @@ private slots:
         QTest::newRow("max-connections") << u"max-connections"_qs << u"10000"_qs;
         QTest::newRow("viewer-queue-cap") << u"viewer-queue-cap"_qs << u"8MiB"_qs;
         QTest::newRow("heartbeat") << u"heartbeat"_qs << u"15s"_qs;
-        QTest::newRow("flush-window") << u"flush-window"_qs << u"5ms"_qs;
+        QTest::newRow("flush-window") << u"flush-window"_qs << u"1ms"_qs;
         QTest::newRow("store") << u"store"_qs << u"sqlite"_qs;
         QTest::newRow("redis-url") << u"redis-url"_qs << u"redis://127.0.0.1:6379/0"_qs;
         QTest::newRow("retention-ticks") << u"retention-ticks"_qs << u"1000000"_qs;
