@@ -156,7 +156,7 @@ private slots:
         QCOMPARE(c.feed, FeedKind::Synthetic);
         QCOMPARE(c.symbols.size(), 20);
         QCOMPARE(c.heartbeat, 15s);
-        QCOMPARE(c.flushWindow, 5ms);
+        QCOMPARE(c.flushWindow, 1ms);
         QCOMPARE(c.tokenLeeway, 5s);
         QCOMPARE(c.viewerQueueCap, qint64(8) << 20);
         QCOMPARE(c.logLevel, LogLevel::Info);
