@@ -216,18 +216,20 @@ QString ServerRuntime::startFeed()
     }
     TickFeed *feed = m_feed.get();
     BatchWriter *writer = m_writer.get();
+    m_checkpointTimer.setSingleShot(true);
+    m_checkpointTimer.setInterval(100);
+    connect(&m_checkpointTimer, &QTimer::timeout, this, &ServerRuntime::saveRelayCheckpoint);
     feed->setAccepting([writer] { return !writer->isFull(); });
     connect(feed, &TickFeed::statusChanged, this, &ServerRuntime::feedStatusChanged);
     connect(feed, &TickFeed::ticks, this, [this, feed, writer](const TickList &ticks) {
         const bool queued = writer->submit(
             ticks, [this, feed](bool ok, const TickList &, const QString &) {
                 feed->acknowledge(ok);
-                if (ok && m_relayCheckpoint) {
-                    auto *relay = static_cast<RelayFeed *>(feed);
-                    QString error;
-                    if (!m_relayCheckpoint->save(relay->checkpoint(), &error))
-                        qCWarning(lcRuntime).noquote() << "relay position not saved:" << error;
-                }
+                // At most a few saves a second, not one per batch: after a crash the relay
+                // resumes from a slightly older position, and the store gets those ticks
+                // again rather than missing any.
+                if (ok && m_relayCheckpoint && !m_checkpointTimer.isActive())
+                    m_checkpointTimer.start();
             });
         if (!queued)
             feed->acknowledge(false);
@@ -235,6 +237,16 @@ QString ServerRuntime::startFeed()
     qCInfo(lcRuntime).noquote() << "feed:" << feed->describe();
     feed->start();
     return {};
+}
+
+void ServerRuntime::saveRelayCheckpoint()
+{
+    if (!m_relayCheckpoint || !m_feed)
+        return;
+    auto *relay = static_cast<RelayFeed *>(m_feed.get());
+    QString error;
+    if (!m_relayCheckpoint->save(relay->checkpoint(), &error))
+        qCWarning(lcRuntime).noquote() << "relay position not saved:" << error;
 }
 
 void ServerRuntime::trim()
@@ -355,6 +367,9 @@ void ServerRuntime::shutdown(std::function<void()> done)
         return;
     }
     m_server->shutdown([this, done = std::move(done)] {
+        // Everything acknowledged is written: keep the relay's exact position.
+        m_checkpointTimer.stop();
+        saveRelayCheckpoint();
         m_store->shutdown();
         done();
     });

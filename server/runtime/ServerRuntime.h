@@ -63,6 +63,7 @@ private:
     void startListening(std::function<void(const QString &)> done);
     QString startFeed();
     void trim();
+    void saveRelayCheckpoint();
     // Redis: ticks other servers stored, and the health of the connection.
     void startRedisSharing(const QString &writerId);
     void fetchRemote(const QString &symbol, qint64 last);
@@ -80,6 +81,7 @@ private:
     std::unique_ptr<StreamServer> m_server;
     std::unique_ptr<TickFeed> m_feed;
     std::unique_ptr<RelayCheckpoint> m_relayCheckpoint;
+    QTimer m_checkpointTimer;
     QTimer m_trimTimer;
     bool m_trimming = false;
     std::unique_ptr<RedisNotifier> m_notifier;
