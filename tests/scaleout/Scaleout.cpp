@@ -23,6 +23,18 @@ bool Scaleout::start(ServerProcess &server, const QString &redisUrl, QString *er
     return ok;
 }
 
+bool Scaleout::startWithOwnUsers(const RedisServerProcess &redis, ServerProcess &a,
+                                 ServerProcess &b, QString *error)
+{
+    const QString urlA = addRedisUser(redis, u"server-a"_qs, error);
+    if (urlA.isEmpty())
+        return false;
+    const QString urlB = addRedisUser(redis, u"server-b"_qs, error);
+    if (urlB.isEmpty())
+        return false;
+    return start(a, urlA, error) && start(b, urlB, error);
+}
+
 QString Scaleout::addRedisUser(const RedisServerProcess &redis, const QString &name, QString *error)
 {
     if (!setRedisUser(redis, name, {u"on"_qs, u">pw-"_qs + name, u"~*"_qs, u"&*"_qs, u"+@all"_qs},

@@ -29,6 +29,10 @@ public:
     // URL that logs in as that user.
     static QString addRedisUser(const RedisServerProcess &redis, const QString &name,
                                 QString *error);
+    // Servers A and B on `redis`, each logging in as its own Redis user ("server-a",
+    // "server-b"), so that a test can make one of them lag (setRedisUser); false with *error.
+    static bool startWithOwnUsers(const RedisServerProcess &redis, ServerProcess &a,
+                                  ServerProcess &b, QString *error);
     // ACL SETUSER `name` `rules`; false with *error set unless Redis answers OK.
     static bool setRedisUser(const RedisServerProcess &redis, const QString &name,
                              const QStringList &rules, QString *error);

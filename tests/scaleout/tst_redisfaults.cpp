@@ -179,14 +179,9 @@ private slots:
         RedisServerProcess redis;
         QString error;
         QVERIFY2(redis.start(&error), qPrintable(error));
-        const QString urlA = Scaleout::addRedisUser(redis, u"server-a"_qs, &error);
-        QVERIFY2(!urlA.isEmpty(), qPrintable(error));
-        const QString urlB = Scaleout::addRedisUser(redis, u"server-b"_qs, &error);
-        QVERIFY2(!urlB.isEmpty(), qPrintable(error));
         ServerProcess a;
         ServerProcess b;
-        QVERIFY2(Scaleout::start(a, urlA, &error), qPrintable(error));
-        QVERIFY2(Scaleout::start(b, urlB, &error), qPrintable(error));
+        QVERIFY2(Scaleout::startWithOwnUsers(redis, a, b, &error), qPrintable(error));
         const QString token = Scaleout::token(a);
         QVERIFY2(!token.isEmpty(), qPrintable(a.error()));
         const QString symbol = u"RN-1"_qs;
