@@ -14,11 +14,17 @@ debian_packages=(
     prometheus-cpp-dev libhiredis-dev libssl-dev
     redis-server redis-tools xvfb xauth procps curl python3-websockets
 )
+# The quality gates (scripts/test.sh --all): a second compiler with its sanitizer and
+# libFuzzer runtimes, the symbolizer for readable reports, static analysers, coverage.
+gate_packages=(clang libclang-rt-14-dev llvm clang-tidy cppcheck gcovr)
+[[ "${1:-}" == "--gates" ]] && debian_packages+=("${gate_packages[@]}")
 
 if [[ "$(uname -s)" == "Darwin" ]]; then
     command -v brew >/dev/null || { echo "install Homebrew first: https://brew.sh" >&2; exit 1; }
     brew list --versions qt cmake ninja prometheus-cpp hiredis redis >/dev/null 2>&1 ||
         brew install qt cmake ninja prometheus-cpp hiredis redis
+    [[ "${1:-}" == "--gates" ]] && { brew list --versions llvm cppcheck gcovr >/dev/null 2>&1 ||
+        brew install llvm cppcheck gcovr; }
     exit 0
 fi
 

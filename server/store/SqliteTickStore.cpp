@@ -399,7 +399,7 @@ bool SqliteTickStore::loadSymbols(QString *error)
     }
     if (rc != SQLITE_OK)
         return failOpen(error, rc, text(sqlite3_errmsg(m_handle)));
-    auto seqOf = [this](Statement &statement, const QByteArray &symbol, qint64 *seq) {
+    auto seqOf = [](const Statement &statement, const QByteArray &symbol, qint64 *seq) {
         ResetGuard guard(statement);
         bindText(statement.get(), 1, symbol);
         const int step = sqlite3_step(statement.get());

@@ -40,6 +40,7 @@ private slots:
         QList<QJsonObject> commands;
         connect(&server, &QWebSocketServer::newConnection, this, [&] {
             QWebSocket *socket = server.nextPendingConnection();
+            socket->setParent(&server); // the caller owns accepted sockets
             const int n = ++connection;
             socket->sendTextMessage(
                 u"{\"op\":\"hello\",\"version\":1,\"server\":\"scripted/1\","
