@@ -207,7 +207,7 @@ void StreamClient::onTextMessage(const QString &message)
     handleFrame(frame);
 }
 
-void StreamClient::handleFrame(FrameDecoder::Frame &frame)
+void StreamClient::handleFrame(const FrameDecoder::Frame &frame)
 {
     using Op = FrameDecoder::Op;
     switch (frame.op) {

@@ -100,7 +100,7 @@ private:
     void onTextMessage(const QString &message);
     void onPong();
     void onStallCheck();
-    void handleFrame(FrameDecoder::Frame &frame);
+    void handleFrame(const FrameDecoder::Frame &frame);
     void handleTicks(const TickList &ticks);
     void handleSubscribed(const FrameDecoder::Frame &frame);
     void handleError(const FrameDecoder::Frame &frame);

@@ -107,7 +107,7 @@ void BatchWriter::maybeFinishDrain()
         return;
     auto waiters = std::move(m_drainWaiters);
     m_drainWaiters.clear();
-    for (auto &waiter : waiters)
+    for (const auto &waiter : waiters)
         waiter();
 }
 

@@ -14,7 +14,7 @@ namespace tickscope {
 class HttpResponse
 {
 public:
-    HttpResponse(int status, QByteArray body = {},
+    explicit HttpResponse(int status, QByteArray body = {},
                  QByteArray contentType = "application/json");
 
     // {"error":{"code":..,"message":..,"param":..}} with the given status.

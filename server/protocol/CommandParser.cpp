@@ -247,21 +247,22 @@ CommandParser::Result CommandParser::parse(QStringView frame)
     }
     const QString &name = op->toString();
 
-    std::variant<CommandBody, Failure> body = Failure{ErrorCode::UnknownOp, {}};
-    if (name == u"subscribe")
-        body = parseSubscribe(object);
-    else if (name == u"unsubscribe")
-        body = parseUnsubscribe(object);
-    else if (name == u"history")
-        body = parseHistory(object);
-    else if (name == u"publish")
-        body = parsePublish(object);
-    else if (name == u"ping")
-        body = CommandBody{PingCommand{}};
-    else if (name == u"refresh")
-        body = parseRefresh(object);
-    else
-        body = Failure{ErrorCode::UnknownOp, u"unknown op %1"_qs.arg(quoted(name))};
+    const auto parseBody = [&]() -> std::variant<CommandBody, Failure> {
+        if (name == u"subscribe")
+            return parseSubscribe(object);
+        if (name == u"unsubscribe")
+            return parseUnsubscribe(object);
+        if (name == u"history")
+            return parseHistory(object);
+        if (name == u"publish")
+            return parsePublish(object);
+        if (name == u"ping")
+            return CommandBody{PingCommand{}};
+        if (name == u"refresh")
+            return parseRefresh(object);
+        return Failure{ErrorCode::UnknownOp, u"unknown op %1"_qs.arg(quoted(name))};
+    };
+    std::variant<CommandBody, Failure> body = parseBody();
 
     if (auto *failure = std::get_if<Failure>(&body)) {
         result.error = {failure->code, failure->message};

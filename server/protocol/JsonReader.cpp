@@ -229,9 +229,10 @@ bool JsonReader::parseNumber(JsonValue &out)
         return m_pos - from;
     };
     const qsizetype intStart = m_pos;
-    if (digits() == 0)
+    const qsizetype intDigits = digits();
+    if (intDigits == 0)
         return fail(u"invalid number"_qs);
-    if (m_text[intStart] == u'0' && m_pos - intStart > 1)
+    if (m_text[intStart] == u'0' && intDigits > 1)
         return fail(u"leading zeros are not allowed in numbers"_qs);
     if (m_pos < m_text.size() && m_text[m_pos] == u'.') {
         integer = false;

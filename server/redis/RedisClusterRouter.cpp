@@ -230,10 +230,11 @@ bool RedisClusterRouter::refreshSlots(QString *error)
     std::vector<Node *> candidates;
     for (auto &[key, n] : m_nodes)
         candidates.push_back(n.get());
-    std::stable_sort(candidates.begin(), candidates.end(), [](Node *a, Node *b) {
-        return a->connection.isConnected() > b->connection.isConnected() ||
-               (a->connection.isConnected() == b->connection.isConnected() && a->up > b->up);
-    });
+    const auto rank = [](const Node *n) {
+        return (n->connection.isConnected() ? 2 : 0) + (n->up ? 1 : 0);
+    };
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [&](const Node *a, const Node *b) { return rank(a) > rank(b); });
     QStringList failures;
     for (Node *n : candidates) {
         QString reason;

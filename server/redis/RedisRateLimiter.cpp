@@ -13,17 +13,24 @@ namespace {
 Q_LOGGING_CATEGORY(lcRateLimit, "tickscope.redis.ratelimit")
 }
 
-RedisRateLimiter::RedisRateLimiter(RedisUrl url, Options options)
-    : m_options(std::move(options)), m_keys(m_options.keyPrefix)
+namespace {
+RedisClusterRouter::Options routingOptions(const RedisRateLimiter::Options &options)
 {
     RedisClusterRouter::Options routing;
-    routing.connection.connectTimeoutMs = m_options.connectTimeoutMs;
-    routing.connection.commandTimeoutMs = m_options.commandTimeoutMs;
-    routing.backoff = m_options.backoff;
-    routing.breaker = m_options.breaker;
-    routing.clock = m_options.clockMs;
+    routing.connection.connectTimeoutMs = options.connectTimeoutMs;
+    routing.connection.commandTimeoutMs = options.commandTimeoutMs;
+    routing.backoff = options.backoff;
+    routing.breaker = options.breaker;
+    routing.clock = options.clockMs;
     routing.maxRedirects = 4;
-    m_router = std::make_unique<RedisClusterRouter>(std::move(url), routing);
+    return routing;
+}
+} // namespace
+
+RedisRateLimiter::RedisRateLimiter(RedisUrl url, Options options)
+    : m_options(std::move(options)), m_keys(m_options.keyPrefix),
+      m_router(std::make_unique<RedisClusterRouter>(std::move(url), routingOptions(m_options)))
+{
 }
 
 RedisRateLimiter::~RedisRateLimiter() = default;

@@ -19,7 +19,7 @@ QString RetryLoopConfig::validate() const
     return {};
 }
 
-RetryLoop::RetryLoop(Attempt attempt, Config config, QObject *parent)
+RetryLoop::RetryLoop(Attempt attempt, const Config &config, QObject *parent)
     : QObject(parent), m_attempt(std::move(attempt)), m_config(config), m_backoff(config.backoff),
       m_breaker(config.breaker), m_attemptTimeout(this), m_retryTimer(this)
 {

@@ -54,7 +54,7 @@ public:
 
     using Config = RetryLoopConfig;
 
-    explicit RetryLoop(Attempt attempt, Config config = {}, QObject *parent = nullptr);
+    explicit RetryLoop(Attempt attempt, const Config &config = {}, QObject *parent = nullptr);
 
     // For tests; call before start().
     void setRandomSource(Backoff::RandomSource random);

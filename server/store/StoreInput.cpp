@@ -47,11 +47,9 @@ bool StoreInput::checkTicks(const TickList &ticks, QString *error)
 void StoreInput::normalize(TickList &ticks)
 {
     for (Tick &tick : ticks) {
-        // `x == 0.0` is true for -0.0 too; assigning +0.0 drops the sign.
-        if (tick.price == 0.0)
-            tick.price = 0.0;
-        if (tick.size == 0.0)
-            tick.size = 0.0;
+        // -0.0 + 0.0 is +0.0; every other value is unchanged.
+        tick.price += 0.0;
+        tick.size += 0.0;
     }
 }
 
