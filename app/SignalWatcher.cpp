@@ -47,8 +47,9 @@ SignalWatcher::SignalWatcher(QObject *parent) : QObject(parent)
 SignalWatcher::~SignalWatcher()
 {
 #ifdef Q_OS_UNIX
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGINT, SIG_DFL);
+    // Restoring the default cannot fail for these signals.
+    (void)::signal(SIGTERM, SIG_DFL);
+    (void)::signal(SIGINT, SIG_DFL);
 #endif
 }
 

@@ -190,7 +190,7 @@ int KeysCommand::run(const QStringList &arguments)
         }
         return 0;
     }
-    qint64 graceSeconds = 24 * 3600;
+    qint64 graceSeconds = qint64{24} * 3600;
     if (loaded->extra.contains(u"grace"_qs)) {
         const auto grace = Units::parseDuration(loaded->extra.value(u"grace"_qs));
         if (!grace) {

@@ -204,7 +204,7 @@ bool FrameDecoder::decode(QByteArrayView utf8, Frame *out, QString *error)
     case Op::Ticks: {
         const QJsonArray ticks = object.value(u"ticks").toArray();
         out->ticks.reserve(ticks.size());
-        for (const QJsonValue &value : ticks) {
+        for (const auto &value : ticks) {
             const QJsonObject t = value.toObject();
             Tick tick;
             tick.symbol = t.value(u"s").toString();
@@ -237,7 +237,7 @@ bool FrameDecoder::decode(QByteArrayView utf8, Frame *out, QString *error)
         break;
     }
     case Op::Unsubscribed:
-        for (const QJsonValue &value : object.value(u"symbols").toArray())
+        for (const auto &value : object.value(u"symbols").toArray())
             out->symbols.append(value.toString());
         break;
     case Op::Gap:

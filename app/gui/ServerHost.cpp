@@ -105,7 +105,7 @@ void ServerHost::start()
             if (error.isEmpty()) {
                 url = m_runtime->url();
                 if (!m_config.insecure)
-                    token = m_runtime->mintToken(u"tickscope-desktop"_qs, {u"read"_qs}, 30 * 86400,
+                    token = m_runtime->mintToken(u"tickscope-desktop"_qs, {u"read"_qs}, qint64{30} * 86400,
                                                  std::nullopt, QString(TierLimits::UnlimitedTier));
             } else {
                 delete m_runtime;

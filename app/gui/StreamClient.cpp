@@ -287,7 +287,7 @@ void StreamClient::fetchSymbolStates()
         if (reply->error() == QNetworkReply::NoError) {
             const QJsonArray symbols =
                 QJsonDocument::fromJson(reply->readAll()).object().value(u"symbols").toArray();
-            for (const QJsonValue &value : symbols) {
+            for (const auto &value : symbols) {
                 const QJsonObject s = value.toObject();
                 const QString symbol = s.value(u"symbol").toString();
                 if (!m_watch.contains(symbol) && symbol != m_detail)
@@ -321,7 +321,7 @@ void StreamClient::subscribeAll()
 qint64 StreamClient::send(const QByteArray &json, PendingCommand command)
 {
     const qint64 id = m_nextId - 1;
-    m_commands.insert(id, std::move(command));
+    m_commands.emplace(id, std::move(command));
     m_socket->sendTextMessage(QString::fromUtf8(json));
     return id;
 }
@@ -400,12 +400,12 @@ void StreamClient::handleSubscribed(const FrameDecoder::Frame &frame)
 
 void StreamClient::handleError(const FrameDecoder::Frame &frame)
 {
-    const auto it = m_commands.constFind(frame.id);
-    if (it == m_commands.constEnd()) {
+    const auto it = m_commands.find(frame.id);
+    if (it == m_commands.end()) {
         emit notice(u"server error %1: %2"_qs.arg(frame.code, frame.message));
         return;
     }
-    const PendingCommand command = *it;
+    const PendingCommand command = std::move(*it);
     m_commands.erase(it);
     if (frame.code == u"rate_limited" || frame.code == u"unavailable") {
         const quint64 connection = m_connection;

@@ -39,7 +39,7 @@ int HeadlessApp::run(int argc, char *argv[], const ServerConfig &config)
                 << Qt::endl;
             if (!config.insecure) {
                 out << "viewer token (read, 24h): "
-                    << runtime.mintToken(u"viewer"_qs, {u"read"_qs}, 24 * 3600) << Qt::endl;
+                    << runtime.mintToken(u"viewer"_qs, {u"read"_qs}, qint64{24} * 3600) << Qt::endl;
             }
             out << "data: " << config.dataDir << Qt::endl;
         });

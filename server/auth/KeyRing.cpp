@@ -135,7 +135,7 @@ QString KeyRing::weakSecretWarning(const QByteArray &secret)
 QString KeyRing::uniqueKid() const
 {
     for (;;) {
-        const QString kid = QString::fromLatin1(randomBytes(8).toHex());
+        QString kid = QString::fromLatin1(randomBytes(8).toHex());
         if (!find(kid))
             return kid;
     }

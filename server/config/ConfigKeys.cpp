@@ -83,7 +83,7 @@ QStringList splitList(const QString &value)
 QString parseStreamUrl(const QString &value, QUrl *out)
 {
     const QString text = value.trimmed();
-    const QString shape = u"must be ws://host[:port][/path] or wss://..."_qs;
+    QString shape = u"must be ws://host[:port][/path] or wss://..."_qs;
     if (!text.contains(u"://"))
         return shape;
     QUrl url(text, QUrl::StrictMode);
@@ -116,7 +116,7 @@ bool isStrictIpv4(const QString &host)
 QString applyListen(ServerConfig &c, const QString &value, const QString &)
 {
     const QString text = value.trimmed();
-    const QString shape = u"must be HOST:PORT, e.g. 127.0.0.1:8765 or [::1]:8765"_qs;
+    QString shape = u"must be HOST:PORT, e.g. 127.0.0.1:8765 or [::1]:8765"_qs;
     QString host;
     QString port;
     bool bracketed = false;
@@ -138,7 +138,7 @@ QString applyListen(ServerConfig &c, const QString &value, const QString &)
     }
 
     static const QRegularExpression digits(u"^\\d{1,5}$"_qs);
-    const QString portRule = u"port must be 1-65535 (or 0 for any free port)"_qs;
+    QString portRule = u"port must be 1-65535 (or 0 for any free port)"_qs;
     if (!digits.match(port).hasMatch() || port.toInt() > 65535)
         return portRule;
 
@@ -291,7 +291,7 @@ QString applyFeed(ServerConfig &c, const QString &value, const QString &)
     QUrl url;
     if (!text.contains(u"://"))
         return u"must be synthetic, none, or a ws:// or wss:// URL"_qs;
-    const QString rule = parseStreamUrl(text, &url);
+    QString rule = parseStreamUrl(text, &url);
     if (!rule.isEmpty())
         return rule;
     c.feed = FeedKind::Relay;
@@ -315,7 +315,7 @@ QString displayFeed(const ServerConfig &c)
 QString applySymbols(ServerConfig &c, const QString &value, const QString &)
 {
     const QStringList items = splitList(value);
-    const QString countRule = u"must list 1 to "_qs + QString::number(MaxSymbols) + u" symbols"_qs;
+    QString countRule = u"must list 1 to "_qs + QString::number(MaxSymbols) + u" symbols"_qs;
     if (items.isEmpty() || items.size() > MaxSymbols)
         return countRule;
     QSet<QString> seen;
@@ -401,7 +401,7 @@ QString applyConnect(ServerConfig &c, const QString &value, const QString &)
         return {};
     }
     QUrl url;
-    const QString rule = parseStreamUrl(value, &url);
+    QString rule = parseStreamUrl(value, &url);
     if (!rule.isEmpty())
         return rule;
     c.connectUrl = url;

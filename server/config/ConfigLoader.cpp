@@ -162,8 +162,7 @@ private:
     QString suggestFlag(const QString &flag) const
     {
         const QString bare = flag.section(u'=', 0, 0);
-        const QString guess = ConfigKeys::suggest(bare, flagNames(m_options));
-        return guess;
+        return ConfigKeys::suggest(bare, flagNames(m_options));
     }
 
     bool readEnvironment()

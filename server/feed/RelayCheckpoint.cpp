@@ -105,7 +105,7 @@ std::optional<RelayCheckpoint::Point> RelayCheckpoint::load(QString *error) cons
         return std::nullopt;
     }
     // A checkpoint holds at most some thousand symbols; anything far larger is not one.
-    constexpr qint64 MaxBytes = 4 * 1024 * 1024;
+    constexpr qint64 MaxBytes = qint64{4} * 1024 * 1024;
     if (file.size() > MaxBytes) {
         fail(error,
              u"the relay checkpoint %1 is larger than %2 bytes"_qs.arg(m_path).arg(MaxBytes));

@@ -19,7 +19,7 @@ Q_LOGGING_CATEGORY(lcRelay, "tickscope.feed.relay")
 
 namespace {
 
-constexpr qint64 MaxIncomingMessageBytes = 4 * 1024 * 1024; // upstream frames are <= 1 MiB
+constexpr qint64 MaxIncomingMessageBytes = qint64{4} * 1024 * 1024; // upstream frames are <= 1 MiB
 constexpr int MissedHeartbeats = 4;
 
 std::optional<qint64> integerMember(const JsonValue &object, QStringView key)

@@ -61,7 +61,7 @@ void BatchWriter::flush()
     const qsizetype batchSize = batch.size();
     m_history->store()->append(
         std::move(batch), this,
-        [this, acks = std::move(acks), batchSize](StoreThread::AppendResult result) {
+        [this, acks = std::move(acks), batchSize](const StoreThread::AppendResult &result) {
             --m_inFlight;
             m_inFlightTicks -= batchSize;
             m_lastWriteFailed = !result.ok;

@@ -66,7 +66,7 @@ std::vector<TickChunkPtr> TickHistory::commit(const TickList &ticks)
             entry.chunk = std::make_shared<TickChunk>();
             entry.chunk->symbol = tick.symbol;
             entry.chunk->firstSeq = tick.seq;
-            entry.chunk->json.reserve(80 * 16);
+            entry.chunk->json.reserve(qsizetype{80} * 16);
         } else {
             entry.chunk->json.append(',');
         }

@@ -10,7 +10,7 @@ namespace tickscope {
 class HttpRequestParser
 {
 public:
-    static constexpr qsizetype MaxHeadBytes = 16 * 1024;
+    static constexpr qsizetype MaxHeadBytes = qsizetype{16} * 1024;
     static constexpr int MaxHeaders = 100;
 
     enum class Status { Incomplete, Complete, Invalid, TooLarge };

@@ -8,7 +8,7 @@ HttpResponse::HttpResponse(int status, QByteArray body, QByteArray contentType)
     : m_status(status), m_body(std::move(body))
 {
     if (!contentType.isEmpty())
-        m_headers.append({"Content-Type", contentType});
+        m_headers.append({"Content-Type", std::move(contentType)});
 }
 
 HttpResponse HttpResponse::json(int status, QByteArray body)

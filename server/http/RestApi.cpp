@@ -37,7 +37,7 @@ bool RestApi::serves(const QString &path)
 }
 
 void RestApi::handle(const HttpRequest &request, const QString &peerAddress, QObject *context,
-                     std::function<void(HttpResponse)> respond)
+                     const std::function<void(HttpResponse)> &respond)
 {
     const QString &path = request.path;
     if (request.method != "GET" && request.method != "HEAD") {
@@ -106,10 +106,11 @@ void RestApi::handle(const HttpRequest &request, const QString &peerAddress, QOb
     if (path == u"/api/v1/symbols")
         symbols(claims, respond);
     else
-        ticks(request, claims, context, std::move(respond));
+        ticks(request, claims, context, respond);
 }
 
-void RestApi::symbols(const Claims &claims, const std::function<void(HttpResponse)> &respond)
+void RestApi::symbols(const Claims &claims,
+                      const std::function<void(HttpResponse)> &respond) const
 {
     QList<SymbolState> states = m_services.history->states();
     std::sort(states.begin(), states.end(),
@@ -137,7 +138,7 @@ void RestApi::symbols(const Claims &claims, const std::function<void(HttpRespons
 }
 
 void RestApi::ticks(const HttpRequest &request, const Claims &claims, QObject *context,
-                    std::function<void(HttpResponse)> respond)
+                    const std::function<void(HttpResponse)> &respond) const
 {
     const QUrlQuery &query = request.query;
     if (!query.hasQueryItem(u"symbol"_qs)) {
@@ -210,7 +211,7 @@ void RestApi::ticks(const HttpRequest &request, const Claims &claims, QObject *c
     TickHistory::Slice slice;
     const bool ready = m_services.history->read(
         symbol, start, limit, ProtocolLimits::MaxServerMessageBytes, &slice, context,
-        [respond, body](TickHistory::Slice result) {
+        [respond, body](const TickHistory::Slice &result) {
             if (!result.ok) {
                 HttpResponse response = HttpResponse::error(
                     503, ErrorCode::Unavailable,

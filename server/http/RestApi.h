@@ -39,12 +39,12 @@ public:
 
     // Answers now or later (store reads) through `respond`, in `context`'s thread.
     void handle(const HttpRequest &request, const QString &peerAddress, QObject *context,
-                std::function<void(HttpResponse)> respond);
+                const std::function<void(HttpResponse)> &respond);
 
 private:
-    void symbols(const Claims &claims, const std::function<void(HttpResponse)> &respond);
+    void symbols(const Claims &claims, const std::function<void(HttpResponse)> &respond) const;
     void ticks(const HttpRequest &request, const Claims &claims, QObject *context,
-               std::function<void(HttpResponse)> respond);
+               const std::function<void(HttpResponse)> &respond) const;
 
     Services m_services;
 };

@@ -20,7 +20,7 @@ struct ProtocolLimits
     static constexpr int MaxHistoryLimit = 1000;
     static constexpr int DefaultHistoryLimit = 100;
     static constexpr qint64 MaxClientMessageBytes = 65536;
-    static constexpr qint64 MaxServerMessageBytes = 1024 * 1024;
+    static constexpr qint64 MaxServerMessageBytes = qint64{1024} * 1024;
     static constexpr qint64 MaxTimeUs = qint64(1) << 53;
 };
 

@@ -1,14 +1,15 @@
 #include "JsonValue.h"
 
+#include <algorithm>
+
 namespace tickscope {
 
 const JsonValue *JsonValue::member(QStringView key) const
 {
-    for (auto it = m_members.rbegin(); it != m_members.rend(); ++it) {
-        if (it->first == key)
-            return &it->second;
-    }
-    return nullptr;
+    // The last of duplicate keys wins, as in most JSON readers.
+    const auto it = std::find_if(m_members.rbegin(), m_members.rend(),
+                                 [key](const auto &member) { return member.first == key; });
+    return it == m_members.rend() ? nullptr : &it->second;
 }
 
 } // namespace tickscope

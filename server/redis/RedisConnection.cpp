@@ -11,7 +11,7 @@ timeval toTimeval(int ms)
 {
     timeval tv;
     tv.tv_sec = ms / 1000;
-    tv.tv_usec = (ms % 1000) * 1000;
+    tv.tv_usec = suseconds_t(ms % 1000) * 1000;
     return tv;
 }
 

@@ -71,7 +71,7 @@ private:
     void subscribe();
     void lost(const QString &reason);
     void dropContext();
-    void handleMessage(const void *reply);
+    void handleMessage(const void *data);
 
     RedisUrl m_url;
     Options m_options;

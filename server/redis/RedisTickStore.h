@@ -63,7 +63,7 @@ public:
     ~RedisTickStore() override;
 
     // Parses the URL (see RedisUrl); null with *error set when it is not valid.
-    static std::unique_ptr<RedisTickStore> fromUrl(const QString &url, QString *error,
+    static std::unique_ptr<RedisTickStore> fromUrl(const QString &text, QString *error,
                                                    RedisStoreOptions options = {});
 
     QString kind() const override { return u"redis"_qs; }
@@ -79,7 +79,7 @@ public:
     // Read from Redis (another server may have written); the last known states when Redis
     // cannot be reached.
     QList<SymbolState> symbols() const override;
-    std::optional<SymbolState> symbol(const QString &symbol) const override;
+    std::optional<SymbolState> symbol(const QString &name) const override;
 
     bool append(TickList &ticks, QString *error) override;
     bool read(const QString &symbol, qint64 fromSeq, int limit, TickList *out,
@@ -123,7 +123,7 @@ private:
     QString unavailableMessage(const QString &detail) const;
     bool readEpoch(QString *error);
     bool verifyEpoch(QString *error);
-    bool loadStates(const QStringList &symbols, QList<SymbolState> *out, QString *error) const;
+    bool loadStates(const QStringList &names, QList<SymbolState> *out, QString *error) const;
 
     RedisUrl m_url;
     RedisStoreOptions m_options;

@@ -32,7 +32,7 @@ struct RedisUrl
     QString password; // secret: never in display() or errors
     int db = 0;
 
-    static std::optional<RedisUrl> parse(const QString &text, QString *error);
+    static std::optional<RedisUrl> parse(const QString &input, QString *error);
     static RedisUrl single(const QString &host, quint16 port);
 
     // The URL without credentials, for logs and location().

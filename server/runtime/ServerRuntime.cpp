@@ -70,7 +70,7 @@ QString ServerRuntime::keyFile() const
     return QDir(m_config.dataDir).filePath(KeyRingFile::defaultFileName());
 }
 
-QString ServerRuntime::prepareDataDir()
+QString ServerRuntime::prepareDataDir() const
 {
     QDir dir(m_config.dataDir);
     if (!dir.exists() && !QDir().mkpath(m_config.dataDir))
@@ -151,7 +151,7 @@ void ServerRuntime::start(std::function<void(const QString &)> done)
     });
 }
 
-void ServerRuntime::startListening(std::function<void(const QString &)> done)
+void ServerRuntime::startListening(const std::function<void(const QString &)> &done)
 {
     StreamServer::Options options;
     options.address = m_config.listenAddress;
@@ -259,7 +259,7 @@ void ServerRuntime::trim()
     if (policy.maxTicksPerSymbol <= 0 && policy.maxAgeUs <= 0)
         return;
     m_trimming = true;
-    m_store->trim(policy, this, [this](StoreThread::TrimResult result) {
+    m_store->trim(policy, this, [this](const StoreThread::TrimResult &result) {
         m_trimming = false;
         if (!result.ok) {
             qCWarning(lcRuntime).noquote() << "retention trim failed:" << result.error;
@@ -294,7 +294,7 @@ void ServerRuntime::fetchRemote(const QString &symbol, qint64 last)
         return;
     m_remoteFetching.insert(symbol);
     constexpr int Page = 10000;
-    m_store->readTicks(symbol, have + 1, Page, this, [this, symbol](StoreThread::TicksResult r) {
+    m_store->readTicks(symbol, have + 1, Page, this, [this, symbol](const StoreThread::TicksResult &r) {
         m_remoteFetching.remove(symbol);
         if (!r.ok) {
             // Redis is away; the probe marks it, and the resync on reconnect catches up.

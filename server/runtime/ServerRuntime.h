@@ -58,9 +58,9 @@ signals:
     void feedStatusChanged(const QString &status);
 
 private:
-    QString prepareDataDir();
+    QString prepareDataDir() const;
     QString loadKeys();
-    void startListening(std::function<void(const QString &)> done);
+    void startListening(const std::function<void(const QString &)> &done);
     QString startFeed();
     void trim();
     void saveRelayCheckpoint();

@@ -163,7 +163,7 @@ QList<StreamServer::ViewerInfo> StreamServer::viewers() const
 void StreamServer::onNewTcpConnection()
 {
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
-        if (m_draining || m_httpConnections + m_sessions.size() >= m_options.maxConnections * 2) {
+        if (m_draining || m_httpConnections + m_sessions.size() >= qsizetype(m_options.maxConnections) * 2) {
             // Far past capacity: do not even read the request.
             socket->abort();
             socket->deleteLater();

@@ -19,8 +19,8 @@ namespace {
 constexpr int BadFrameLimit = 20;
 constexpr qint64 BadFrameWindowMs = 10'000;
 constexpr int MaxMissedPongs = 4;
-constexpr qint64 FrameTarget = 256 * 1024;        // send a frame once it is this big
-constexpr qint64 CatchUpSliceBytes = 256 * 1024; // bytes read per catch-up step
+constexpr qint64 FrameTarget = qint64{256} * 1024;       // send a frame once it is this big
+constexpr qint64 CatchUpSliceBytes = qint64{256} * 1024; // bytes read per catch-up step
 constexpr qint64 CatchUpSliceTicks = 10'000;
 constexpr qint64 StoreRetryMs = 500;
 constexpr size_t MaxQueuedCommands = 1024;
@@ -429,7 +429,7 @@ void ViewerSession::runHistory(PendingCommand &pending, const HistoryCommand &co
     PendingCommand *target = &pending;
     const bool ready = m_services.history->read(
         command.symbol, from, command.limit, ProtocolLimits::MaxServerMessageBytes - 4096, &slice,
-        this, [this, target, reply, id](TickHistory::Slice result) {
+        this, [this, target, reply, id](const TickHistory::Slice &result) {
             if (!result.ok) {
                 finishCommand(target, ServerMessage::error(id, ErrorCode::Unavailable,
                                                            u"the history store cannot be read "
@@ -690,7 +690,7 @@ void ViewerSession::pump()
             const qint64 requested = subscription.next;
             const bool ready = m_services.history->read(
                 symbol, requested, CatchUpSliceTicks, catchUpFrameBytes(), &slice, this,
-                [this, symbol, requested](TickHistory::Slice result) {
+                [this, symbol, requested](const TickHistory::Slice &result) {
                     auto found = m_subscriptions.find(symbol);
                     if (found == m_subscriptions.end() || found->live ||
                         found->next != requested) {

@@ -10,9 +10,8 @@ int PriceFormat::decimalsOf(double price)
     if (!std::isfinite(price))
         return 2;
     const double magnitude = std::abs(price);
-    double scale = 1;
-    for (int d = 0; d <= MaxDecimals; ++d, scale *= 10) {
-        const double scaled = magnitude * scale;
+    for (int d = 0; d <= MaxDecimals; ++d) {
+        const double scaled = magnitude * std::pow(10.0, d);
         if (std::abs(scaled - std::round(scaled)) <= 1e-9 * std::max(1.0, scaled))
             return magnitude < 10'000 ? std::max(d, 2) : d;
     }

@@ -108,7 +108,7 @@ QString WatchlistModel::validate(const QString &text) const
 
 QString WatchlistModel::add(const QString &text)
 {
-    const QString error = validate(text);
+    QString error = validate(text);
     if (!error.isEmpty())
         return error;
     const int row = int(m_rows.size());
