@@ -166,6 +166,7 @@ Rectangle {
                 required property string peer
                 required property string sinceText
                 required property string state
+                required property string lagText
                 required property bool self
                 width: ListView.view.width
                 height: 38
@@ -186,8 +187,8 @@ Rectangle {
                             Layout.fillWidth: true
                         }
                         Text {
-                            text: viewerRow.state
-                            color: viewerRow.state === "live" ? Theme.ok : Theme.warning
+                            text: viewerRow.lagText
+                            color: viewerRow.lagText === "live" ? Theme.ok : Theme.warning
                             font.pixelSize: Theme.smallFontSize
                         }
                     }

@@ -155,7 +155,8 @@ QList<StreamServer::ViewerInfo> StreamServer::viewers() const
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
         const ViewerSession *session = it.key();
         result.append({session->sessionId(), session->claims().sub, session->peer(),
-                       session->connectedAtMs(), session->isCatchingUp()});
+                       session->connectedAtMs(), session->isCatchingUp(),
+                       session->queuedBytes(), session->lagTicks()});
     }
     return result;
 }

@@ -13,7 +13,6 @@
 #include <QTcpServer>
 #include <QTimer>
 #include <QWebSocketServer>
-
 #include <functional>
 #include <memory>
 
@@ -53,6 +52,8 @@ public:
         QString peer;
         qint64 connectedAtMs = 0;
         bool catchingUp = false;
+        qint64 queuedBytes = 0; // unsent, see ViewerSession::queuedBytes()
+        qint64 lagTicks = 0;    // committed but not yet sent
     };
 
     StreamServer(const Options &options, TickHistory *history, BatchWriter *writer,
@@ -81,8 +82,8 @@ private:
     void onNewTcpConnection();
     void onRequest(HttpConnection *connection, const HttpRequest &request);
     void onNewWebSocket();
-    void onCommitted(const std::vector<TickChunkPtr> &chunks, qint64 committedNs,
-                     qint64 tickCount, double storeSeconds);
+    void onCommitted(const std::vector<TickChunkPtr> &chunks, qint64 committedNs, qint64 tickCount,
+                     double storeSeconds);
     void onHeartbeat();
     QString nextSessionId();
     void forgetStaleClaims();

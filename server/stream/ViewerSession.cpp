@@ -35,8 +35,7 @@ ViewerSession::ViewerSession(QWebSocket *socket, const Claims &claims, const QSt
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(ProtocolLimits::MaxClientMessageBytes);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &ViewerSession::onTextMessage);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this,
-            &ViewerSession::onBinaryMessage);
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &ViewerSession::onBinaryMessage);
     connect(m_socket, &QWebSocket::disconnected, this, &ViewerSession::onDisconnected);
     connect(m_socket, &QWebSocket::pong, this, [this] { m_missedPongs = 0; });
     connect(m_socket, &QWebSocket::bytesWritten, this, [this] {
@@ -162,9 +161,8 @@ void ViewerSession::onTextMessage(const QString &message)
         // Per subject and per address (PROTOCOL.md section 7), both sized by the token's
         // tier; an address may carry a few subjects.
         const qint64 now = Clock::monotonicNs();
-        auto decision = m_services.commandLimiter->check(u"sub:"_qs + m_claims.sub,
-                                                         tier.commandsPerSecond,
-                                                         tier.commandsBurst, now);
+        auto decision = m_services.commandLimiter->check(
+            u"sub:"_qs + m_claims.sub, tier.commandsPerSecond, tier.commandsBurst, now);
         if (decision.allowed) {
             decision = m_services.commandLimiter->check(
                 u"ip:"_qs + m_socket->peerAddress().toString(),
@@ -271,10 +269,9 @@ void ViewerSession::runSubscribe(PendingCommand &pending, const SubscribeCommand
     const auto id = pending.command.id;
     for (const QString &symbol : command.symbols) {
         if (!m_claims.allowsSymbol(symbol)) {
-            finishCommand(&pending,
-                          ServerMessage::error(id, ErrorCode::Forbidden,
-                                               u"the token does not allow symbol \"%1\""_qs.arg(
-                                                   symbol)));
+            finishCommand(&pending, ServerMessage::error(
+                                        id, ErrorCode::Forbidden,
+                                        u"the token does not allow symbol \"%1\""_qs.arg(symbol)));
             return;
         }
     }
@@ -395,9 +392,10 @@ void ViewerSession::runHistory(PendingCommand &pending, const HistoryCommand &co
 {
     const auto id = pending.command.id;
     if (!m_claims.allowsSymbol(command.symbol)) {
-        finishCommand(&pending, ServerMessage::error(
-                                    id, ErrorCode::Forbidden,
-                                    u"the token does not allow symbol \"%1\""_qs.arg(command.symbol)));
+        finishCommand(
+            &pending,
+            ServerMessage::error(id, ErrorCode::Forbidden,
+                                 u"the token does not allow symbol \"%1\""_qs.arg(command.symbol)));
         return;
     }
     const auto state = m_services.history->state(command.symbol);
@@ -417,7 +415,7 @@ void ViewerSession::runHistory(PendingCommand &pending, const HistoryCommand &co
         out += slice.json;
         out += "],\"next\":";
         out += (slice.count > 0 && slice.lastSeq < newest) ? QByteArray::number(slice.lastSeq + 1)
-                                                            : QByteArray("null");
+                                                           : QByteArray("null");
         out += '}';
         return out;
     };
@@ -454,10 +452,10 @@ void ViewerSession::runPublish(PendingCommand &pending, const PublishCommand &co
     }
     for (const Tick &tick : command.ticks) {
         if (!m_claims.allowsSymbol(tick.symbol)) {
-            finishCommand(&pending, ServerMessage::error(
-                                        id, ErrorCode::Forbidden,
-                                        u"the token does not allow symbol \"%1\""_qs.arg(
-                                            tick.symbol)));
+            finishCommand(&pending,
+                          ServerMessage::error(
+                              id, ErrorCode::Forbidden,
+                              u"the token does not allow symbol \"%1\""_qs.arg(tick.symbol)));
             return;
         }
     }
@@ -465,38 +463,36 @@ void ViewerSession::runPublish(PendingCommand &pending, const PublishCommand &co
     // Pending commands live in a deque: their addresses stay valid until popped.
     PendingCommand *target = &pending;
     QPointer<ViewerSession> self(this);
-    const bool queued = m_services.writer->submit(
-        command.ticks,
-        [this, self, target, id](bool ok, const TickList &ticks, const QString &error) {
-            if (!self)
-                return;
-            if (!ok) {
-                finishCommand(target, ServerMessage::error(
-                                          id, ErrorCode::Unavailable,
-                                          u"the history store did not take the ticks: %1"_qs.arg(
-                                              error),
-                                          StoreRetryMs));
-            } else {
-                QList<ServerMessage::PublishedRange> ranges;
-                QHash<QString, qsizetype> index;
-                for (const Tick &tick : ticks) {
-                    const auto it = index.constFind(tick.symbol);
-                    if (it == index.cend()) {
-                        index.insert(tick.symbol, ranges.size());
-                        ranges.append({tick.symbol, tick.seq, tick.seq});
-                    } else {
-                        ranges[*it].last = tick.seq;
-                    }
+    const bool queued = m_services.writer->submit(command.ticks, [this, self, target, id](
+                                                                     bool ok, const TickList &ticks,
+                                                                     const QString &error) {
+        if (!self)
+            return;
+        if (!ok) {
+            finishCommand(target, ServerMessage::error(
+                                      id, ErrorCode::Unavailable,
+                                      u"the history store did not take the ticks: %1"_qs.arg(error),
+                                      StoreRetryMs));
+        } else {
+            QList<ServerMessage::PublishedRange> ranges;
+            QHash<QString, qsizetype> index;
+            for (const Tick &tick : ticks) {
+                const auto it = index.constFind(tick.symbol);
+                if (it == index.cend()) {
+                    index.insert(tick.symbol, ranges.size());
+                    ranges.append({tick.symbol, tick.seq, tick.seq});
+                } else {
+                    ranges[*it].last = tick.seq;
                 }
-                finishCommand(target, ServerMessage::published(id, ranges));
             }
-            processCommands();
-        });
+            finishCommand(target, ServerMessage::published(id, ranges));
+        }
+        processCommands();
+    });
     if (!queued) {
-        finishCommand(&pending,
-                      ServerMessage::error(id, ErrorCode::Unavailable,
-                                           u"the history store is behind; retry later"_qs,
-                                           m_services.writer->flushWindowMs() * 4 + 50));
+        finishCommand(&pending, ServerMessage::error(id, ErrorCode::Unavailable,
+                                                     u"the history store is behind; retry later"_qs,
+                                                     m_services.writer->flushWindowMs() * 4 + 50));
     }
 }
 
@@ -545,6 +541,25 @@ void ViewerSession::setLive(Subscription &subscription, bool live)
         m_services.metrics->viewerCatchingUp();
     else if (wasCatchingUp && m_catchingUp == 0)
         m_services.metrics->viewerCaughtUp();
+}
+
+qint64 ViewerSession::queuedBytes() const
+{
+    return m_socket->bytesToWrite() + m_frame.size();
+}
+
+qint64 ViewerSession::lagTicks() const
+{
+    if (m_catchingUp == 0 || !m_services.history)
+        return 0;
+    qint64 lag = 0;
+    for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
+        if (it->live)
+            continue;
+        if (const auto state = m_services.history->state(it.key()))
+            lag += std::max<qint64>(0, state->lastSeq - (it->next - 1));
+    }
+    return lag;
 }
 
 bool ViewerSession::backedUp() const
@@ -692,8 +707,7 @@ void ViewerSession::pump()
                 symbol, requested, CatchUpSliceTicks, catchUpFrameBytes(), &slice, this,
                 [this, symbol, requested](const TickHistory::Slice &result) {
                     auto found = m_subscriptions.find(symbol);
-                    if (found == m_subscriptions.end() || found->live ||
-                        found->next != requested) {
+                    if (found == m_subscriptions.end() || found->live || found->next != requested) {
                         return; // unsubscribed or resubscribed meanwhile
                     }
                     found->fetching = false;

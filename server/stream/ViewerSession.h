@@ -74,6 +74,11 @@ public:
     QString peer() const;
     qint64 connectedAtMs() const { return m_connectedAtMs; }
     bool isCatchingUp() const { return m_catchingUp > 0; }
+    // What the peer has not taken yet: the socket's unsent bytes and the frame being
+    // gathered. The viewer's lag as the server sees it.
+    qint64 queuedBytes() const;
+    // Committed ticks not yet sent, over the subscriptions that are catching up.
+    qint64 lagTicks() const;
 
 signals:
     void finished(tickscope::ViewerSession *session);

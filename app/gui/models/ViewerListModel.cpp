@@ -1,6 +1,7 @@
 #include "ViewerListModel.h"
 
 #include <QDateTime>
+#include <QLocale>
 #include <algorithm>
 
 namespace tickscope {
@@ -17,6 +18,17 @@ QString durationText(qint64 ms)
         return u"%1 h %2 min"_qs.arg(s / 3600).arg((s % 3600) / 60);
     return u"%1 d %2 h"_qs.arg(s / 86400).arg((s % 86400) / 3600);
 }
+QString bytesText(qint64 bytes)
+{
+    if (bytes < 1024)
+        return u"%1 B"_qs.arg(bytes);
+    if (bytes < 1024 * 1024)
+        return u"%1 KiB"_qs.arg(double(bytes) / 1024, 0, 'f', 1);
+    return u"%1 MiB"_qs.arg(double(bytes) / (1024 * 1024), 0, 'f', 1);
+}
+
+// Below this a live viewer's queue is one frame in flight, not lag worth showing.
+constexpr qint64 QueueShownFromBytes = 64 * 1024;
 } // namespace
 
 ViewerListModel::ViewerListModel(QObject *parent) : QAbstractListModel(parent) {}
@@ -48,6 +60,19 @@ QVariant ViewerListModel::data(const QModelIndex &index, int role) const
         return v.catchingUp ? u"catching up"_qs : u"live"_qs;
     case SelfRole:
         return !m_self.isEmpty() && v.session == m_self;
+    case QueuedBytesRole:
+        return v.queuedBytes;
+    case LagTicksRole:
+        return v.lagTicks;
+    case LagTextRole:
+        if (v.catchingUp) {
+            return v.lagTicks > 0
+                       ? u"catching up, %1 ticks behind"_qs.arg(QLocale().toString(v.lagTicks))
+                       : u"catching up"_qs;
+        }
+        return v.queuedBytes >= QueueShownFromBytes
+                   ? u"live, %1 queued"_qs.arg(bytesText(v.queuedBytes))
+                   : u"live"_qs;
     default:
         return {};
     }
@@ -55,9 +80,10 @@ QVariant ViewerListModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> ViewerListModel::roleNames() const
 {
-    return {{SessionRole, "session"}, {SubjectRole, "subject"},     {PeerRole, "peer"},
-            {SinceRole, "since"},     {SinceTextRole, "sinceText"}, {StateRole, "state"},
-            {SelfRole, "self"}};
+    return {{SessionRole, "session"}, {SubjectRole, "subject"},         {PeerRole, "peer"},
+            {SinceRole, "since"},     {SinceTextRole, "sinceText"},     {StateRole, "state"},
+            {SelfRole, "self"},       {QueuedBytesRole, "queuedBytes"}, {LagTicksRole, "lagTicks"},
+            {LagTextRole, "lagText"}};
 }
 
 void ViewerListModel::setSelfSession(const QString &session)

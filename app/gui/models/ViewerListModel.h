@@ -24,6 +24,9 @@ public:
         SinceTextRole,
         StateRole,
         SelfRole,
+        QueuedBytesRole,
+        LagTicksRole,
+        LagTextRole,
     };
 
     explicit ViewerListModel(QObject *parent = nullptr);
