@@ -283,6 +283,7 @@ ApplicationWindow {
     SymbolSearch {
         id: search
         watchlist: window.market.watchlist
+        directory: window.market.directory
         onChosen: (symbol) => window.selectSymbol(symbol)
     }
     AddSymbolDialog {

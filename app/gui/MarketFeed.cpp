@@ -77,6 +77,7 @@ void MarketFeed::connectTo(const QUrl &url, const QString &token, const QString 
     stopClient();
     m_mode = mode;
     m_url = url;
+    m_directory.setServer(url, token);
     m_serverVersion.clear();
     m_epoch.clear();
     m_session.clear();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "StreamClient.h"
+#include "SymbolDirectory.h"
 #include "TickBatch.h"
 #include "models/CandleModel.h"
 #include "models/ChartSeriesModel.h"
@@ -27,6 +28,7 @@ class MarketFeed : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(QObject *watchlist READ watchlist CONSTANT)
+    Q_PROPERTY(QObject *directory READ directory CONSTANT)
     Q_PROPERTY(QObject *chart READ chart CONSTANT)
     Q_PROPERTY(QObject *candles READ candles CONSTANT)
     Q_PROPERTY(QObject *tape READ tape CONSTANT)
@@ -62,6 +64,7 @@ public:
     void stop(std::function<void()> done = {});
 
     QObject *watchlist() { return &m_watchlist; }
+    QObject *directory() { return &m_directory; }
     QObject *chart() { return &m_chart; }
     QObject *candles() { return &m_candles; }
     QObject *tape() { return &m_tape; }
@@ -113,6 +116,7 @@ private:
     void stopClient();
 
     WatchlistModel m_watchlist;
+    SymbolDirectory m_directory;
     ChartSeriesModel m_chart;
     CandleModel m_candles;
     TapeModel m_tape;

@@ -3,11 +3,13 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Tickscope
 
-// Ctrl+K: type part of a symbol, Up/Down to pick, Enter to show it on the chart. A valid
-// symbol that is not in the watchlist yet can be added from here.
+// Ctrl+K: type part of a symbol, Up/Down to pick, Enter to show it on the chart. Symbols
+// the server has but the watchlist does not (from `directory`, the server's
+// /api/v1/symbols), and any valid symbol typed in full, can be added from here.
 Popup {
     id: root
     property var watchlist
+    property var directory
     signal chosen(string symbol)
 
     property var matches: []
@@ -15,16 +17,25 @@ Popup {
 
     function refresh() {
         const query = field.text.trim().toUpperCase()
-        const all = watchlist ? watchlist.symbols : []
-        let found = all.filter(s => s.toUpperCase().indexOf(query) >= 0)
-        found.sort((a, b) => (a.toUpperCase().indexOf(query) - b.toUpperCase().indexOf(query))
-                             || a.localeCompare(b))
+        const listed = watchlist ? watchlist.symbols : []
+        const byPlace = (a, b) => (a.toUpperCase().indexOf(query) - b.toUpperCase().indexOf(query))
+                                  || a.localeCompare(b)
+        const matching = s => s.toUpperCase().indexOf(query) >= 0
+        const found = listed.filter(matching).sort(byPlace)
+        const onServer = (directory ? directory.symbols : [])
+            .filter(s => listed.indexOf(s) < 0 && matching(s)).sort(byPlace)
         const typed = field.text.trim()
-        const items = found.map(s => ({ symbol: s, add: false }))
-        if (typed.length > 0 && all.indexOf(typed) < 0 && watchlist.validate(typed) === "")
-            items.push({ symbol: typed, add: true })
+        const items = found.map(s => ({ symbol: s, add: false, hint: "" }))
+            .concat(onServer.map(s => ({ symbol: s, add: true, hint: qsTr("on the server") })))
+        if (typed.length > 0 && listed.indexOf(typed) < 0 && onServer.indexOf(typed) < 0
+                && watchlist.validate(typed) === "")
+            items.push({ symbol: typed, add: true, hint: "" })
         matches = items
-        current = 0
+        current = Math.min(current, Math.max(0, items.length - 1))
+    }
+    Connections {
+        target: root.directory
+        function onChanged() { if (root.opened) root.refresh() }
     }
     function accept() {
         if (matches.length === 0)
@@ -50,6 +61,9 @@ Popup {
     onOpened: {
         field.text = ""
         message.text = ""
+        current = 0
+        if (directory)
+            directory.refresh()
         refresh()
         field.forceActiveFocus()
     }
@@ -69,7 +83,7 @@ Popup {
             Layout.margins: 10
             placeholderText: qsTr("Search symbols…")
             font.pixelSize: 15
-            onTextChanged: { message.text = ""; root.refresh() }
+            onTextChanged: { message.text = ""; root.current = 0; root.refresh() }
             Keys.onDownPressed: root.current = Math.min(root.current + 1, root.matches.length - 1)
             Keys.onUpPressed: root.current = Math.max(root.current - 1, 0)
             Keys.onReturnPressed: root.accept()
@@ -108,6 +122,14 @@ Popup {
                     color: item.modelData.add ? Theme.accent : Theme.text
                     font.pixelSize: Theme.fontSize
                     font.bold: !item.modelData.add
+                }
+                Text {
+                    anchors.verticalCenter: parent.verticalCenter
+                    anchors.right: parent.right
+                    anchors.rightMargin: 14
+                    text: item.modelData.hint
+                    color: Theme.textDim
+                    font.pixelSize: Theme.smallFontSize
                 }
                 MouseArea {
                     anchors.fill: parent
