@@ -15,13 +15,29 @@ constexpr qint64 NsPerMs = 1'000'000;
 
 RateLimiter::RateLimiter(int maxKeys) : m_maxKeys(std::max(1, maxKeys)) {}
 
+void RateLimiter::share(SharedLimitBackend *backend, const QString &scope)
+{
+    m_shared = backend;
+    m_scope = scope;
+}
+
 RateLimiter::Decision RateLimiter::check(const QString &key, double rate, double burst,
                                          qint64 nowNs)
 {
     if (!(rate > 0))
         return {true, 0, std::numeric_limits<double>::infinity()};
     burst = std::isnan(burst) ? 1.0 : std::max(1.0, burst);
+    if (qint64 retryMs = 0; m_shared && m_shared->refused(m_scope, key, nowNs, &retryMs))
+        return {false, std::max<qint64>(1, retryMs), 0};
+    const Decision local = checkLocal(key, rate, burst, nowNs);
+    if (local.allowed && m_shared)
+        m_shared->take(m_scope, key, rate, burst, nowNs);
+    return local;
+}
 
+RateLimiter::Decision RateLimiter::checkLocal(const QString &key, double rate, double burst,
+                                              qint64 nowNs)
+{
     if (++m_checksSinceSweep >= std::max<qint64>(MinSweepInterval, size()))
         sweep(nowNs);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "limits/SharedLimitBackend.h"
 #include "limits/TokenBucket.h"
 
 #include <QHash>
@@ -38,6 +39,12 @@ public:
     // stored. A burst below 1 is taken as 1, so a limited key can still pass at `rate`.
     Decision check(const QString &key, double rate, double burst, qint64 nowNs);
 
+    // Shares the buckets with other processes through `backend` (null: this process's own
+    // only). A key passes when this process's bucket and the shared one both have a token;
+    // the shared verdict arrives after one round trip to the backend, so across N processes
+    // at most about N requests per round trip get past an empty shared bucket.
+    void share(SharedLimitBackend *backend, const QString &scope);
+
     int size() const { return static_cast<int>(m_index.size()); }
     int maxKeys() const { return m_maxKeys; }
     // Drops every full bucket now; returns how many were dropped.
@@ -45,6 +52,8 @@ public:
     void clear();
 
 private:
+    Decision checkLocal(const QString &key, double rate, double burst, qint64 nowNs);
+
     struct Entry
     {
         QString key;
@@ -52,6 +61,8 @@ private:
     };
     using Lru = std::list<Entry>; // most recently used first
 
+    SharedLimitBackend *m_shared = nullptr;
+    QString m_scope;
     Lru m_lru;
     QHash<QString, Lru::iterator> m_index;
     int m_maxKeys;

@@ -35,14 +35,15 @@ struct RedisRateLimiterOptions
 // server's clock (TIME), so processes with skewed clocks still agree. Buckets expire once they
 // would be full again.
 //
-// When Redis cannot be reached (or answers too slowly: the timeouts are short, as a check runs
-// on the socket thread), the breaker makes checks skip Redis for a while and the Outage policy
+// When Redis cannot be reached (or answers too slowly: the timeouts are short, so that a
+// verdict is not late), the breaker makes checks skip Redis for a while and the Outage policy
 // decides. The default, LocalLimits, falls back to this process's own buckets: an outage of
 // Redis never locks everyone out (fail open), yet a single process still refuses floods; the
 // shared limit is then N times looser with N processes. FailOpen allows everything, FailClosed
 // refuses everything (retry after the breaker's wait).
 //
-// Blocking (one round trip, about 0.1 ms on a local network) and not thread-safe.
+// Blocking (one round trip, about 0.1 ms on a local network) and not thread-safe: the server
+// runs it on RedisSharedLimits's worker thread, never on the socket thread.
 class RedisRateLimiter
 {
 public:

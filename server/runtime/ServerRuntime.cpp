@@ -12,6 +12,7 @@
 #include "history/TickHistory.h"
 #include "metrics/ServerMetrics.h"
 #include "redis/RedisNotifier.h"
+#include "redis/RedisSharedLimits.h"
 #include "redis/RedisTickStore.h"
 #include "store/TickStoreFactory.h"
 #include "stream/StreamServer.h"
@@ -29,9 +30,12 @@ namespace {
 QString storeKindName(StoreKind kind)
 {
     switch (kind) {
-    case StoreKind::Sqlite: return u"sqlite"_qs;
-    case StoreKind::Memory: return u"memory"_qs;
-    case StoreKind::Redis: return u"redis"_qs;
+    case StoreKind::Sqlite:
+        return u"sqlite"_qs;
+    case StoreKind::Memory:
+        return u"memory"_qs;
+    case StoreKind::Redis:
+        return u"redis"_qs;
     }
     return u"sqlite"_qs;
 }
@@ -167,6 +171,11 @@ void ServerRuntime::startListening(const std::function<void(const QString &)> &d
     options.gate.insecure = m_config.insecure;
     m_server = std::make_unique<StreamServer>(options, m_history.get(), m_writer.get(),
                                               m_verifier.get(), m_metrics.get());
+    if (m_config.store == StoreKind::Redis) {
+        // Servers that share a history share its limits too (protocol section 7).
+        m_sharedLimits = std::make_unique<RedisSharedLimits>(m_config.redis);
+        m_server->shareLimits(m_sharedLimits.get());
+    }
     QString error;
     if (!m_server->listen(&error)) {
         done(error);
@@ -222,8 +231,8 @@ QString ServerRuntime::startFeed()
     feed->setAccepting([writer] { return !writer->isFull(); });
     connect(feed, &TickFeed::statusChanged, this, &ServerRuntime::feedStatusChanged);
     connect(feed, &TickFeed::ticks, this, [this, feed, writer](const TickList &ticks) {
-        const bool queued = writer->submit(
-            ticks, [this, feed](bool ok, const TickList &, const QString &) {
+        const bool queued =
+            writer->submit(ticks, [this, feed](bool ok, const TickList &, const QString &) {
                 feed->acknowledge(ok);
                 // At most a few saves a second, not one per batch: after a crash the relay
                 // resumes from a slightly older position, and the store gets those ticks
@@ -294,20 +303,22 @@ void ServerRuntime::fetchRemote(const QString &symbol, qint64 last)
         return;
     m_remoteFetching.insert(symbol);
     constexpr int Page = 10000;
-    m_store->readTicks(symbol, have + 1, Page, this, [this, symbol](const StoreThread::TicksResult &r) {
-        m_remoteFetching.remove(symbol);
-        if (!r.ok) {
-            // Redis is away; the probe marks it, and the resync on reconnect catches up.
-            return;
-        }
-        if (!r.ticks.isEmpty())
-            m_writer->adoptCommitted(r.ticks);
-        const qint64 wanted = m_remoteWanted.value(symbol);
-        if (!r.ticks.isEmpty() && wanted > r.ticks.constLast().seq)
-            fetchRemote(symbol, wanted);
-        else
-            m_remoteWanted.remove(symbol);
-    });
+    m_store->readTicks(symbol, have + 1, Page, this,
+                       [this, symbol](const StoreThread::TicksResult &r) {
+                           m_remoteFetching.remove(symbol);
+                           if (!r.ok) {
+                               // Redis is away; the probe marks it, and the resync on reconnect
+                               // catches up.
+                               return;
+                           }
+                           if (!r.ticks.isEmpty())
+                               m_writer->adoptCommitted(r.ticks);
+                           const qint64 wanted = m_remoteWanted.value(symbol);
+                           if (!r.ticks.isEmpty() && wanted > r.ticks.constLast().seq)
+                               fetchRemote(symbol, wanted);
+                           else
+                               m_remoteWanted.remove(symbol);
+                       });
 }
 
 void ServerRuntime::resyncRemote()

@@ -20,6 +20,7 @@ class ServerMetrics;
 class StoreThread;
 class StreamServer;
 class RedisNotifier;
+class RedisSharedLimits;
 class RelayCheckpoint;
 class TickFeed;
 class TickHistory;
@@ -78,6 +79,7 @@ private:
     std::unique_ptr<StoreThread> m_store;
     std::unique_ptr<TickHistory> m_history;
     std::unique_ptr<BatchWriter> m_writer;
+    std::unique_ptr<RedisSharedLimits> m_sharedLimits; // before m_server: outlives it
     std::unique_ptr<StreamServer> m_server;
     std::unique_ptr<TickFeed> m_feed;
     std::unique_ptr<RelayCheckpoint> m_relayCheckpoint;

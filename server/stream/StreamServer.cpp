@@ -149,14 +149,21 @@ QString StreamServer::nextSessionId()
            u'-' + QString::number(m_sessionCounter, 36);
 }
 
+void StreamServer::shareLimits(SharedLimitBackend *backend)
+{
+    m_handshakeLimiter.share(backend, u"handshake"_qs);
+    m_commandLimiter.share(backend, u"command"_qs);
+    m_httpLimiter.share(backend, u"http"_qs);
+}
+
 QList<StreamServer::ViewerInfo> StreamServer::viewers() const
 {
     QList<ViewerInfo> result;
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
         const ViewerSession *session = it.key();
         result.append({session->sessionId(), session->claims().sub, session->peer(),
-                       session->connectedAtMs(), session->isCatchingUp(),
-                       session->queuedBytes(), session->lagTicks()});
+                       session->connectedAtMs(), session->isCatchingUp(), session->queuedBytes(),
+                       session->lagTicks()});
     }
     return result;
 }
@@ -164,7 +171,8 @@ QList<StreamServer::ViewerInfo> StreamServer::viewers() const
 void StreamServer::onNewTcpConnection()
 {
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
-        if (m_draining || m_httpConnections + m_sessions.size() >= qsizetype(m_options.maxConnections) * 2) {
+        if (m_draining ||
+            m_httpConnections + m_sessions.size() >= qsizetype(m_options.maxConnections) * 2) {
             // Far past capacity: do not even read the request.
             socket->abort();
             socket->deleteLater();
@@ -234,9 +242,9 @@ void StreamServer::onRequest(HttpConnection *connection, const HttpRequest &requ
     QPointer<HttpConnection> guard(connection);
     m_rest->handle(request, connection->socket()->peerAddress().toString(), connection,
                    [guard, head](const HttpResponse &response) {
-        if (guard)
-            guard->respond(response, head);
-    });
+                       if (guard)
+                           guard->respond(response, head);
+                   });
 }
 
 void StreamServer::forgetStaleClaims()

@@ -70,6 +70,9 @@ public:
 
     int viewerCount() const { return int(m_sessions.size()); }
     QList<ViewerInfo> viewers() const;
+    // Shares the handshake, command and HTTP buckets with other processes (null: this
+    // process's own only). Call before listen().
+    void shareLimits(SharedLimitBackend *backend);
 
     // Stops accepting, writes what was acknowledged, closes viewers with 1001, then
     // calls `done`.
