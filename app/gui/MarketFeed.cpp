@@ -138,7 +138,7 @@ void MarketFeed::stopClient()
     m_backlog.reset();
 }
 
-void MarketFeed::stop(std::function<void()> done)
+void MarketFeed::stop(const std::function<void()> &done)
 {
     stopClient();
     m_state = StreamClient::State::Idle;

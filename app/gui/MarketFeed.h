@@ -61,7 +61,7 @@ public:
     // replaced.
     void connectTo(const QUrl &url, const QString &token, const QString &mode);
     // Closes the connection (1000) and stops the worker thread; then `done`.
-    void stop(std::function<void()> done = {});
+    void stop(const std::function<void()> &done = {});
 
     QObject *watchlist() { return &m_watchlist; }
     QObject *directory() { return &m_directory; }

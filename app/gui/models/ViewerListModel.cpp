@@ -18,17 +18,20 @@ QString durationText(qint64 ms)
         return u"%1 h %2 min"_qs.arg(s / 3600).arg((s % 3600) / 60);
     return u"%1 d %2 h"_qs.arg(s / 86400).arg((s % 86400) / 3600);
 }
+constexpr qint64 KiB = 1024;
+constexpr qint64 MiB = KiB * KiB;
+
 QString bytesText(qint64 bytes)
 {
-    if (bytes < 1024)
+    if (bytes < KiB)
         return u"%1 B"_qs.arg(bytes);
-    if (bytes < 1024 * 1024)
-        return u"%1 KiB"_qs.arg(double(bytes) / 1024, 0, 'f', 1);
-    return u"%1 MiB"_qs.arg(double(bytes) / (1024 * 1024), 0, 'f', 1);
+    if (bytes < MiB)
+        return u"%1 KiB"_qs.arg(double(bytes) / KiB, 0, 'f', 1);
+    return u"%1 MiB"_qs.arg(double(bytes) / MiB, 0, 'f', 1);
 }
 
 // Below this a live viewer's queue is one frame in flight, not lag worth showing.
-constexpr qint64 QueueShownFromBytes = 64 * 1024;
+constexpr qint64 QueueShownFromBytes = 64 * KiB;
 } // namespace
 
 ViewerListModel::ViewerListModel(QObject *parent) : QAbstractListModel(parent) {}
