@@ -1,5 +1,6 @@
 #include "BenchOptions.h"
 
+#include "RedisNode.h"
 #include "ServerProcess.h"
 
 #include <cmath>
@@ -11,12 +12,30 @@ namespace {
 // Options that take a value; everything else is a flag.
 const QStringList &valueOptions()
 {
-    static const QStringList names{
-        u"scenario"_qs, u"server"_qs,     u"store"_qs,       u"server-arg"_qs, u"url"_qs,
-        u"token"_qs,    u"server-pid"_qs, u"symbols"_qs,     u"viewers"_qs,    u"producers"_qs,
-        u"rate"_qs,     u"window"_qs,     u"batch"_qs,       u"duration"_qs,   u"warmup"_qs,
-        u"settle"_qs,   u"ticks"_qs,      u"concurrency"_qs, u"client"_qs,     u"viewer-threads"_qs,
-        u"json"_qs};
+    static const QStringList names{u"scenario"_qs,
+                                   u"server"_qs,
+                                   u"store"_qs,
+                                   u"server-arg"_qs,
+                                   u"url"_qs,
+                                   u"token"_qs,
+                                   u"server-pid"_qs,
+                                   u"symbols"_qs,
+                                   u"viewers"_qs,
+                                   u"producers"_qs,
+                                   u"rate"_qs,
+                                   u"window"_qs,
+                                   u"batch"_qs,
+                                   u"duration"_qs,
+                                   u"warmup"_qs,
+                                   u"settle"_qs,
+                                   u"ticks"_qs,
+                                   u"concurrency"_qs,
+                                   u"client"_qs,
+                                   u"viewer-threads"_qs,
+                                   u"json"_qs,
+                                   u"redis-url"_qs,
+                                   u"redis-persistence"_qs,
+                                   u"servers"_qs};
     return names;
 }
 
@@ -57,11 +76,23 @@ QString BenchOptions::helpText()
            "\n"
            "server (default: spawn ../app/tickscope next to this binary, fresh data dir):\n"
            "  --server PATH         the tickscope binary to spawn\n"
-           "  --store KIND          sqlite (default) or memory\n"
+           "  --store KIND          sqlite (default), memory or redis\n"
            "  --server-arg ARG      extra argument for the spawned server (repeatable)\n"
            "  --url URL --token T   use a running server (ws://host:port/v1/stream) instead;\n"
            "                        the token needs `read publish` and tier `unlimited`\n"
            "  --server-pid PID      with --url: read that process's RSS and CPU\n"
+           "\n"
+           "redis (--store redis; --redis-url and --redis-cluster imply it):\n"
+           "  (default)             start a redis-server on a free loopback port for each\n"
+           "                        scenario (temporary directory, no RDB snapshots)\n"
+           "  --redis-persistence M everysec (default: appendonly yes, appendfsync everysec),\n"
+           "                        always (appendfsync always) or none (no AOF)\n"
+           "  --redis-cluster       start a cluster of 3 masters instead (redis+cluster://)\n"
+           "  --redis-url URL       use an existing Redis (redis://host:port/db or\n"
+           "                        redis+cluster://h1:p1,h2:p2); its settings are reported\n"
+           "  --servers N           spawn N servers on that Redis (1); producers publish to\n"
+           "                        server 1, live viewers are spread round-robin over all,\n"
+           "                        replay reads from server N\n"
            "\n"
            "live:       --viewers N[,N...] (10), --symbols N (20), --producers P (2),\n"
            "            --rate TICKS_PER_S (0: as fast as acks allow), --window W (8),\n"
@@ -87,6 +118,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
     BenchOptions options;
     QString scenario = u"live"_qs;
     bool viewersGiven = false;
+    bool storeGiven = false;
+    bool persistenceGiven = false;
     QString viewersText;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
@@ -96,6 +129,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
         }
         if (argument == u"--no-history") {
             options.replayHistory = false;
+            continue;
+        }
+        if (argument == u"--redis-cluster") {
+            options.redisCluster = true;
             continue;
         }
         if (!argument.startsWith(u"--")) {
@@ -130,11 +167,12 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
         } else if (name == u"server") {
             options.serverBinary = value;
         } else if (name == u"store") {
-            if (value != u"sqlite" && value != u"memory") {
-                *error = u"--store \"%1\": must be sqlite or memory"_qs.arg(value);
+            if (value != u"sqlite" && value != u"memory" && value != u"redis") {
+                *error = u"--store \"%1\": must be sqlite, memory or redis"_qs.arg(value);
                 return std::nullopt;
             }
             options.store = value;
+            storeGiven = true;
         } else if (name == u"server-arg") {
             options.serverArguments.append(value);
         } else if (name == u"url") {
@@ -206,6 +244,26 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             options.viewerThreads = *k;
         } else if (name == u"json") {
             options.jsonFile = value;
+        } else if (name == u"redis-url") {
+            if (!(value.startsWith(u"redis://") || value.startsWith(u"redis+cluster://")) ||
+                value.section(u"://"_qs, 1).isEmpty()) {
+                *error = u"--redis-url: must be redis://[[user]:password@]host[:port][/db] or "
+                         "redis+cluster://host:port,host:port"_qs;
+                return std::nullopt;
+            }
+            options.redisUrl = value;
+        } else if (name == u"redis-persistence") {
+            if (!RedisNode::persistenceModes().contains(value)) {
+                *error =
+                    u"--redis-persistence \"%1\": must be everysec, always or none"_qs.arg(value);
+                return std::nullopt;
+            }
+            options.redisPersistence = value;
+            persistenceGiven = true;
+        } else if (name == u"servers") {
+            if (!(k = integer(name, value, 1, 16, error)))
+                return std::nullopt;
+            options.servers = *k;
         }
     }
 
@@ -256,9 +314,58 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
         *error = u"--token is only used with --url (a spawned server gets its own tokens)"_qs;
         return std::nullopt;
     }
+    // Redis: --redis-url and --redis-cluster imply --store redis.
+    const bool redisOption = !options.redisUrl.isEmpty() || options.redisCluster;
+    if (redisOption && storeGiven && options.store != u"redis") {
+        *error = u"--%1 needs --store redis, not --store %2"_qs.arg(
+            options.redisCluster ? u"redis-cluster"_qs : u"redis-url"_qs, options.store);
+        return std::nullopt;
+    }
+    if (redisOption)
+        options.store = u"redis"_qs;
+    if (!options.redisUrl.isEmpty() && options.redisCluster) {
+        *error = u"--redis-url and --redis-cluster exclude each other: --redis-cluster starts a "
+                 "cluster, --redis-url names an existing Redis (a cluster as "
+                 "redis+cluster://h1:p1,h2:p2)"_qs;
+        return std::nullopt;
+    }
+    if (persistenceGiven && (options.store != u"redis" || !options.redisUrl.isEmpty())) {
+        *error = u"--redis-persistence applies only to a Redis the tool starts (--store redis "
+                 "without --redis-url); an existing Redis keeps its own settings, which the "
+                 "report shows"_qs;
+        return std::nullopt;
+    }
+    if (options.servers > 1 && options.store != u"redis") {
+        *error = u"--servers %1 needs --store redis: servers share one history only through "
+                 "Redis"_qs.arg(options.servers);
+        return std::nullopt;
+    }
+    if (!options.url.isEmpty() && (options.store == u"redis" || options.servers > 1)) {
+        *error = u"--store redis, --redis-* and --servers configure servers the tool spawns; "
+                 "they do not apply with --url"_qs;
+        return std::nullopt;
+    }
     if (options.serverBinary.isEmpty())
         options.serverBinary = ServerProcess::defaultBinary();
     return options;
+}
+
+QString BenchOptions::storeLabel() const
+{
+    if (!spawnsServer())
+        return u"(existing server)"_qs;
+    if (store != u"redis")
+        return store;
+    QString label;
+    if (!redisUrl.isEmpty())
+        label = u"redis (existing)"_qs;
+    else
+        label = u"redis (%1, %2)"_qs.arg(
+            redisCluster ? u"3-master cluster"_qs : u"1 node"_qs,
+            redisPersistence == u"none" ? u"no AOF"_qs : u"appendfsync "_qs + redisPersistence);
+    if (servers > 1)
+        label += u", %1 servers"_qs.arg(servers);
+    return label;
 }
 
 } // namespace tickscope::bench

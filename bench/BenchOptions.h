@@ -23,6 +23,13 @@ struct BenchOptions
     QByteArray token;
     qint64 serverPid = 0; // for RSS/CPU figures of an existing server
 
+    // Store redis: a Redis the tool starts (one node, or a cluster of three masters) or an
+    // existing one; and how many servers share it.
+    QString redisUrl;                          // an existing Redis; empty: start one
+    QString redisPersistence = u"everysec"_qs; // everysec, always or none (AOF off)
+    bool redisCluster = false;
+    int servers = 1;
+
     int symbols = 20;
     QList<int> liveViewers{10};
     int idleViewers = 1000;
@@ -41,6 +48,8 @@ struct BenchOptions
     QString jsonFile;
 
     bool spawnsServer() const { return url.isEmpty(); }
+    // The store as a title shows it, e.g. "redis (1 node, appendfsync everysec), 2 servers".
+    QString storeLabel() const;
 
     // Parses arguments (without the program name). On error returns nullopt with a
     // one-line message; --help returns nullopt with *help set.

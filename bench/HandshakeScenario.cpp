@@ -127,6 +127,7 @@ ScenarioResult HandshakeScenario::run(const BenchOptions &options)
         return result;
     }
     result.json.insert(u"server"_qs, context.serverJson());
+    context.describe(result);
 
     WorkerThread thread(u"handshakes"_qs);
     HandshakeStats stats;

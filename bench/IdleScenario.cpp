@@ -12,8 +12,7 @@ ScenarioResult IdleScenario::run(const BenchOptions &options)
     ScenarioResult result;
     const int count = options.idleViewers;
     result.title = u"idle: %1 idle viewers, one symbol each, store %2, client %3"_qs.arg(count).arg(
-        options.spawnsServer() ? options.store : u"(existing server)"_qs,
-        options.client == ClientKind::Qt ? u"qt"_qs : u"raw"_qs);
+        options.storeLabel(), options.client == ClientKind::Qt ? u"qt"_qs : u"raw"_qs);
     result.json = QJsonObject{{u"scenario"_qs, u"idle"_qs}, {u"viewers"_qs, count}};
     if (!options.spawnsServer() && options.serverPid <= 0) {
         result.problem(u"idle needs the server's memory: spawn it, or pass --server-pid"_qs);
@@ -26,6 +25,7 @@ ScenarioResult IdleScenario::run(const BenchOptions &options)
         return result;
     }
     result.json.insert(u"server"_qs, context.serverJson());
+    context.describe(result);
     const QStringList symbols = LiveScenario::symbolNames(options.symbols);
 
     // Warm-up: give every symbol a tick and open and close a few viewers, so that what is

@@ -51,8 +51,7 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
                        .arg(rateText)
                        .arg(options.batch)
                        .arg(options.window)
-                       .arg(options.spawnsServer() ? options.store : u"(existing server)"_qs,
-                            clientName(options.client));
+                       .arg(options.storeLabel(), clientName(options.client));
     result.json = QJsonObject{{u"scenario"_qs, u"live"_qs},
                               {u"viewers"_qs, viewerCount},
                               {u"symbols"_qs, options.symbols},
@@ -71,12 +70,18 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
         return result;
     }
     result.json.insert(u"server"_qs, context.serverJson());
+    context.describe(result);
     const QStringList symbols = symbolNames(options.symbols);
 
+    // With several servers the viewers go round-robin over all of them, while the
+    // producers publish to server 1: a viewer of server 2 measures publish-on-1 to
+    // receive-on-2, through Redis.
+    const int servers = context.serverCount();
     ViewerGroup viewers(options.viewerThreads);
     for (int i = 0; i < viewerCount; ++i) {
         ViewerClient::Config config;
-        config.url = context.url();
+        config.url = context.urls().at(i % servers);
+        config.latencyGroup = i % servers == 0 ? 0 : 1;
         config.token = context.token();
         config.kind = options.client;
         config.symbols = symbols;
@@ -127,14 +132,18 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
     // The measurement window.
     producers.call([](ProducerPool &pool) { pool.reset(); });
     viewers.reset();
-    const ProcSample server0 = context.serverSample();
+    const ProcSample server0 = context.serversSample();
+    const QList<ProcSample> perServer0 = context.serverSamples();
+    const ProcSample redis0 = context.redisSample();
     const auto serverThreads0 = ProcStats::threadCpu(context.serverPid());
     const double tool0 = ProcStats::selfCpuSeconds();
     const double machine0 = ProcStats::machineBusySeconds();
     ScenarioContext::waitUntil(anyFailed, options.duration, 100);
     const auto produced = producers.call([](ProducerPool &pool) { return pool.snapshot(); });
     const ViewerPool::Snapshot received = viewers.snapshot();
-    const ProcSample server1 = context.serverSample();
+    const ProcSample server1 = context.serversSample();
+    const QList<ProcSample> perServer1 = context.serverSamples();
+    const ProcSample redis1 = context.redisSample();
     const auto serverThreads1 = ProcStats::threadCpu(context.serverPid());
     const double tool1 = ProcStats::selfCpuSeconds();
     const double machine1 = ProcStats::machineBusySeconds();
@@ -172,8 +181,12 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
     const double frames = double(received.counters.frames) / received.seconds;
     const double serverCpu = server1.cpuSeconds - server0.cpuSeconds;
     const double toolCpu = tool1 - tool0;
+    const double redisCpu = redis0.cpuSeconds >= 0 && redis1.cpuSeconds >= 0
+                                ? redis1.cpuSeconds - redis0.cpuSeconds
+                                : -1.0;
     // Clock-tick granularity can make this slightly negative on an idle machine.
-    const double otherCpu = std::max(0.0, machine1 - machine0 - toolCpu - std::max(0.0, serverCpu));
+    const double otherCpu = std::max(0.0, machine1 - machine0 - toolCpu - std::max(0.0, serverCpu) -
+                                              std::max(0.0, redisCpu));
     result.json.insert(u"duration_s"_qs, seconds);
     result.json.insert(u"published_ticks_per_s"_qs, published);
     result.json.insert(u"delivered_ticks_per_s"_qs, delivered);
@@ -182,17 +195,38 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
     result.json.insert(u"received_bytes_per_s"_qs,
                        double(received.counters.bytes) / received.seconds);
     result.json.insert(u"latency_ms"_qs, received.latency.toJson(1000));
+    if (servers > 1) {
+        result.json.insert(u"latency_server1_viewers_ms"_qs, received.groupLatency[0].toJson(1000));
+        result.json.insert(u"latency_other_servers_viewers_ms"_qs,
+                           received.groupLatency[1].toJson(1000));
+    }
     result.json.insert(u"ack_latency_ms"_qs, produced.ackLatency.toJson(1000));
     result.json.insert(u"publish_errors"_qs, double(publishErrors));
     result.json.insert(u"continuity"_qs, continuityJson(continuity, incomplete));
     result.json.insert(u"drain_s"_qs, drainSeconds);
-    result.json.insert(u"server_process"_qs,
-                       QJsonObject{{u"rss_kib"_qs, double(server1.rssKiB)},
-                                   {u"peak_rss_kib"_qs, double(server1.peakRssKiB)},
-                                   {u"threads"_qs, server1.threads},
-                                   {u"cpu_s"_qs, server0.cpuSeconds >= 0 ? serverCpu : -1.0},
-                                   {u"cpu_percent"_qs,
-                                    server0.cpuSeconds >= 0 ? 100 * serverCpu / seconds : -1.0}});
+    result.json.insert(
+        u"server_process"_qs,
+        QJsonObject{{u"rss_kib"_qs, double(server1.rssKiB)},
+                    {u"peak_rss_kib"_qs, double(server1.peakRssKiB)},
+                    {u"threads"_qs, server1.threads},
+                    {u"cpu_s"_qs, server0.cpuSeconds >= 0 ? serverCpu : -1.0},
+                    {u"cpu_percent"_qs, server0.cpuSeconds >= 0 ? 100 * serverCpu / seconds : -1.0},
+                    {u"servers"_qs, servers}});
+    if (servers > 1) {
+        QJsonArray each;
+        for (qsizetype i = 0; i < perServer1.size() && i < perServer0.size(); ++i)
+            each.append(QJsonObject{
+                {u"rss_kib"_qs, double(perServer1[i].rssKiB)},
+                {u"cpu_s"_qs, perServer1[i].cpuSeconds - perServer0[i].cpuSeconds},
+                {u"cpu_percent"_qs,
+                 100 * (perServer1[i].cpuSeconds - perServer0[i].cpuSeconds) / seconds}});
+        result.json.insert(u"server_processes"_qs, each);
+    }
+    if (redisCpu >= 0)
+        result.json.insert(u"redis_process"_qs,
+                           QJsonObject{{u"rss_kib"_qs, double(redis1.rssKiB)},
+                                       {u"cpu_s"_qs, redisCpu},
+                                       {u"cpu_percent"_qs, 100 * redisCpu / seconds}});
     result.json.insert(u"tool_process"_qs,
                        QJsonObject{{u"cpu_s"_qs, toolCpu},
                                    {u"cpu_percent"_qs, 100 * toolCpu / seconds},
@@ -212,6 +246,12 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
         u"%1 (%2 ticks per frame)"_qs.arg(
             Format::rate(frames), QString::number(frames > 0 ? delivered / frames : 0.0, 'f', 1)));
     result.row(u"end-to-end latency"_qs, Format::latency(received.latency));
+    if (servers > 1) {
+        result.row(u"  viewers of server 1"_qs, Format::latency(received.groupLatency[0]));
+        result.row(servers == 2 ? u"  viewers of server 2"_qs
+                                : u"  viewers of servers 2-%1"_qs.arg(servers),
+                   Format::latency(received.groupLatency[1]) + u" (published on server 1)"_qs);
+    }
     result.row(u"ack latency"_qs, Format::latency(produced.ackLatency));
     result.row(u"continuity errors"_qs,
                u"%1 (gaps %2 [%3 ticks], duplicates %4, announced gaps %5, not recovered %6, "
@@ -227,18 +267,32 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
                    .arg(incomplete));
     result.row(u"drain after stop"_qs, Format::seconds(drainSeconds));
     result.row(u"publish errors"_qs, Format::count(double(publishErrors)));
-    if (server1.rssKiB >= 0)
-        result.row(u"server"_qs, u"RSS %1 (peak %2), CPU %3 (%4 % of one core)"_qs.arg(
-                                     Format::kib(server1.rssKiB), Format::kib(server1.peakRssKiB),
-                                     Format::seconds(serverCpu),
-                                     QString::number(100 * serverCpu / seconds, 'f', 0)));
-    else
+    if (server1.rssKiB >= 0) {
+        result.row(servers > 1 ? u"servers (sum)"_qs : u"server"_qs,
+                   u"RSS %1 (peak %2), CPU %3 (%4 % of one core)"_qs.arg(
+                       Format::kib(server1.rssKiB), Format::kib(server1.peakRssKiB),
+                       Format::seconds(serverCpu),
+                       QString::number(100 * serverCpu / seconds, 'f', 0)));
+        for (qsizetype i = 0; servers > 1 && i < perServer1.size() && i < perServer0.size(); ++i) {
+            const double cpu = perServer1[i].cpuSeconds - perServer0[i].cpuSeconds;
+            result.row(u"  server %1"_qs.arg(i + 1),
+                       u"RSS %1, CPU %2 (%3 % of one core)%4"_qs.arg(
+                           Format::kib(perServer1[i].rssKiB), Format::seconds(cpu),
+                           QString::number(100 * cpu / seconds, 'f', 0),
+                           i == 0 ? u", takes the publishes"_qs : QString()));
+        }
+    } else
+
         result.row(u"server"_qs, u"n/a (pass --server-pid with --url)"_qs);
     if (!serverThreads1.isEmpty()) {
         const QString threads = ProcStats::threadCpuText(serverThreads0, serverThreads1);
         result.json.insert(u"server_threads_cpu"_qs, threads);
-        result.row(u"server threads"_qs, threads);
+        result.row(servers > 1 ? u"server 1 threads"_qs : u"server threads"_qs, threads);
     }
+    if (redisCpu >= 0)
+        result.row(u"redis process"_qs, u"RSS %1, CPU %2 (%3 % of one core)"_qs.arg(
+                                            Format::kib(redis1.rssKiB), Format::seconds(redisCpu),
+                                            QString::number(100 * redisCpu / seconds, 'f', 0)));
     const double viewerNsPerTick = received.counters.ticks > 0
                                        ? received.cpuSeconds * 1e9 / double(received.counters.ticks)
                                        : 0.0;
@@ -261,6 +315,12 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
             u"server CPU per tick"_qs,
             u"%1 us per published tick, %2 ns per delivered tick"_qs.arg(
                 QString::number(perPublished, 'f', 2), QString::number(perDelivered, 'f', 0)));
+        if (redisCpu >= 0) {
+            const double redisPerPublished = redisCpu * 1e6 / double(produced.ackedTicks);
+            result.json.insert(u"redis_cpu_us_per_published_tick"_qs, redisPerPublished);
+            result.row(u"redis CPU per tick"_qs, u"%1 us per published tick"_qs.arg(
+                                                     QString::number(redisPerPublished, 'f', 2)));
+        }
     }
     result.row(u"other processes"_qs,
                u"CPU %1 (%2 % of one core), load average %3"_qs.arg(

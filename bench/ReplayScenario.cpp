@@ -20,18 +20,21 @@ struct ReadResult
     qint64 ticks = 0;
     qint64 frames = 0;
     double serverCpu = 0;
+    double redisCpu = -1; // -1: no Redis the tool started
     double toolCpu = 0;
+    QString serverThreads; // CPU per thread of the server read from
     QString failure;
 };
 
-// One viewer reads the symbol from first to last, by subscribe-with-since or by history.
-ReadResult readBack(ScenarioContext &context, const BenchOptions &options, const QString &symbol,
-                    qint64 first, qint64 last, bool history)
+// One viewer reads the symbol from first to last through server `server` (an index in
+// context.urls()), by subscribe-with-since or by history.
+ReadResult readBack(ScenarioContext &context, const BenchOptions &options, int server,
+                    const QString &symbol, qint64 first, qint64 last, bool history)
 {
     ReadResult result;
     ViewerGroup group(1);
     ViewerClient::Config config;
-    config.url = context.url();
+    config.url = context.urls().at(server);
     config.token = context.token();
     config.kind = options.client;
     config.symbols = {symbol};
@@ -40,7 +43,9 @@ ReadResult readBack(ScenarioContext &context, const BenchOptions &options, const
         config.historySymbol = symbol;
     else
         config.since.insert(symbol, first - 1);
-    const ProcSample server0 = context.serverSample();
+    const ProcSample server0 = context.serverSamples().value(server);
+    const ProcSample redis0 = context.redisSample();
+    const auto threads0 = ProcStats::threadCpu(context.serverPid(server));
     const double tool0 = ProcStats::selfCpuSeconds();
     group.forEach([&](ViewerPool &pool) {
         ViewerClient *viewer = pool.add(config);
@@ -50,8 +55,13 @@ ReadResult readBack(ScenarioContext &context, const BenchOptions &options, const
     const qint64 budget = std::max<qint64>(120, (last - first) / 2000);
     const bool done = ScenarioContext::waitUntil(
         [&] { return group.completeCount() + group.failedCount() > 0; }, double(budget), 5);
-    const ProcSample server1 = context.serverSample();
+    const ProcSample server1 = context.serverSamples().value(server);
+    const ProcSample redis1 = context.redisSample();
+    result.serverThreads =
+        ProcStats::threadCpuText(threads0, ProcStats::threadCpu(context.serverPid(server)));
     result.serverCpu = server1.cpuSeconds - server0.cpuSeconds;
+    if (redis0.cpuSeconds >= 0 && redis1.cpuSeconds >= 0)
+        result.redisCpu = redis1.cpuSeconds - redis0.cpuSeconds;
     result.toolCpu = ProcStats::selfCpuSeconds() - tool0;
     group.forEach([&](ViewerPool &pool) {
         const ViewerClient &viewer = *pool.viewers().front();
@@ -80,8 +90,7 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
     ScenarioResult result;
     const qint64 total = options.replayTicks;
     result.title = u"replay: %1 ticks of one symbol to one viewer, store %2, client %3"_qs.arg(
-        Format::count(double(total)),
-        options.spawnsServer() ? options.store : u"(existing server)"_qs,
+        Format::count(double(total)), options.storeLabel(),
         options.client == ClientKind::Qt ? u"qt"_qs : u"raw"_qs);
     result.json = QJsonObject{{u"scenario"_qs, u"replay"_qs}, {u"ticks"_qs, double(total)}};
 
@@ -92,6 +101,14 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
         return result;
     }
     result.json.insert(u"server"_qs, context.serverJson());
+    context.describe(result);
+    // With several servers the read goes through the last one, which did not take the
+    // writes: the history is Redis's, not that server's own.
+    const int readServer = context.serverCount() - 1;
+    if (context.serverCount() > 1)
+        result.row(u"servers used"_qs,
+                   u"publish to server 1, read back from server %1"_qs.arg(readServer + 1));
+    result.json.insert(u"read_server"_qs, readServer + 1);
     // A fresh name, so that a server with history (--url) starts this symbol at q = 1 too.
     const QString symbol = u"REPLAY-%1"_qs.arg(QRandomGenerator::global()->generate() & 0xffffff, 6,
                                                16, QLatin1Char('0'));
@@ -123,6 +140,8 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
             producers.call([](ProducerPool &pool) { return pool.failures(); }).join(u"; "_qs)));
         return result;
     }
+    const ProcSample publishServer0 = context.serverSample();
+    const ProcSample publishRedis0 = context.redisSample();
     const qint64 publishStart = BenchClock::monoNs();
     producers.call([](ProducerPool &pool) {
         pool.reset();
@@ -136,6 +155,10 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
         },
         std::max<double>(300, double(total) / 5000), 20);
     const double publishSeconds = double(BenchClock::monoNs() - publishStart) / 1e9;
+    const double publishServerCpu = context.serverSample().cpuSeconds - publishServer0.cpuSeconds;
+    const double publishRedisCpu = publishRedis0.cpuSeconds >= 0
+                                       ? context.redisSample().cpuSeconds - publishRedis0.cpuSeconds
+                                       : -1.0;
     const auto publishSnapshot = producers.call([](ProducerPool &pool) { return pool.snapshot(); });
     const qint64 acked = producers.call([](ProducerPool &pool) { return pool.ackedTotal(); });
     const qint64 first =
@@ -154,6 +177,14 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
                         Format::rate(double(acked) / publishSeconds))
                    .arg(first)
                    .arg(last));
+    result.json.insert(u"publish_server_cpu_s"_qs, publishServerCpu);
+    if (publishRedisCpu >= 0)
+        result.json.insert(u"publish_redis_cpu_s"_qs, publishRedisCpu);
+    result.row(u"  CPU during publish"_qs,
+               u"server %1%2"_qs.arg(Format::seconds(publishServerCpu),
+                                     publishRedisCpu >= 0
+                                         ? u", redis "_qs + Format::seconds(publishRedisCpu)
+                                         : QString()));
     if (!published || acked != total || last - first + 1 != total) {
         result.problem(
             u"publishing did not complete: %1 of %2 acknowledged, q %3..%4; %5"_qs.arg(acked)
@@ -167,7 +198,7 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
     ScenarioContext::sleep(1.0);
 
     // 2. Subscribe with since and time the catch-up.
-    const ReadResult replay = readBack(context, options, symbol, first, last, false);
+    const ReadResult replay = readBack(context, options, readServer, symbol, first, last, false);
     result.json.insert(u"replay_s"_qs, replay.seconds);
     result.json.insert(u"replay_first_tick_s"_qs, replay.firstTickSeconds);
     result.json.insert(u"replay_ticks_per_s"_qs,
@@ -175,6 +206,8 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
     result.json.insert(u"replay_frames"_qs, double(replay.frames));
     result.json.insert(u"replay_server_cpu_s"_qs, replay.serverCpu);
     result.json.insert(u"replay_tool_cpu_s"_qs, replay.toolCpu);
+    if (replay.redisCpu >= 0)
+        result.json.insert(u"replay_redis_cpu_s"_qs, replay.redisCpu);
     result.json.insert(u"replay_continuity_errors"_qs, double(replay.continuity.errors()));
     if (replay.ok) {
         result.row(u"replay (subscribe since)"_qs,
@@ -184,8 +217,10 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
                        Format::ms(replay.firstTickSeconds * 1e6),
                        Format::count(double(replay.frames))));
         result.row(u"  CPU during replay"_qs,
-                   u"server %1, tool %2"_qs.arg(Format::seconds(replay.serverCpu),
-                                                Format::seconds(replay.toolCpu)));
+                   u"server %1, tool %2%3"_qs.arg(
+                       Format::seconds(replay.serverCpu), Format::seconds(replay.toolCpu),
+                       replay.redisCpu >= 0 ? u", redis "_qs + Format::seconds(replay.redisCpu)
+                                            : QString()));
     } else {
         result.problem(u"replay failed: "_qs + replay.failure);
     }
@@ -199,7 +234,7 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
 
     // 3. The same through history commands, one page of 1000 at a time.
     if (options.replayHistory) {
-        const ReadResult paged = readBack(context, options, symbol, first, last, true);
+        const ReadResult paged = readBack(context, options, readServer, symbol, first, last, true);
         result.json.insert(u"history_s"_qs, paged.seconds);
         result.json.insert(u"history_ticks_per_s"_qs,
                            paged.seconds > 0 ? double(total) / paged.seconds : 0.0);
@@ -214,6 +249,48 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
             result.problem(u"history read failed: "_qs + paged.failure);
         if (paged.continuity.errors() > 0)
             result.problem(u"continuity errors in the history pages"_qs);
+    }
+
+    // 4. On Redis: the same replay through a server started only now. The servers above
+    // serve it from their memory (the ticks went through them); this one has to read
+    // Redis, as a server does for a viewer that reconnects to it after a failover.
+    if (context.hasRedis() && options.spawnsServer()) {
+        const int cold = context.addServer(&error);
+        if (cold < 0) {
+            result.problem(u"cannot start a server for the replay from Redis: "_qs + error);
+        } else {
+            const ReadResult fromRedis =
+                readBack(context, options, cold, symbol, first, last, false);
+            result.json.insert(u"cold_replay_s"_qs, fromRedis.seconds);
+            result.json.insert(u"cold_replay_first_tick_s"_qs, fromRedis.firstTickSeconds);
+            result.json.insert(u"cold_replay_server_cpu_s"_qs, fromRedis.serverCpu);
+            if (fromRedis.redisCpu >= 0)
+                result.json.insert(u"cold_replay_redis_cpu_s"_qs, fromRedis.redisCpu);
+            result.json.insert(u"cold_replay_continuity_errors"_qs,
+                               double(fromRedis.continuity.errors()));
+            if (fromRedis.ok) {
+                result.row(u"replay from Redis"_qs,
+                           u"%1 for %2 ticks = %3 (first tick after %4, %5 frames), through a "
+                           "server started after the publish"_qs.arg(
+                               Format::seconds(fromRedis.seconds), Format::count(double(total)),
+                               Format::rate(double(total) / fromRedis.seconds),
+                               Format::ms(fromRedis.firstTickSeconds * 1e6),
+                               Format::count(double(fromRedis.frames))));
+                result.json.insert(u"cold_replay_server_threads_cpu"_qs, fromRedis.serverThreads);
+                result.row(u"  server threads"_qs, fromRedis.serverThreads);
+                result.row(u"  CPU during it"_qs,
+                           u"server %1, tool %2%3"_qs.arg(
+                               Format::seconds(fromRedis.serverCpu),
+                               Format::seconds(fromRedis.toolCpu),
+                               fromRedis.redisCpu >= 0
+                                   ? u", redis "_qs + Format::seconds(fromRedis.redisCpu)
+                                   : QString()));
+            } else {
+                result.problem(u"replay from Redis failed: "_qs + fromRedis.failure);
+            }
+            if (fromRedis.continuity.errors() > 0)
+                result.problem(u"continuity errors in the replay from Redis"_qs);
+        }
     }
     if (!context.end(&error))
         result.problem(error);

@@ -1,8 +1,12 @@
 #include "ScenarioContext.h"
 
+#include "Report.h"
+
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QRandomGenerator>
 #include <QTimer>
 
 namespace tickscope::bench {
@@ -18,48 +22,148 @@ ScenarioContext::~ScenarioContext()
 bool ScenarioContext::begin(QString *error)
 {
     if (!m_options.spawnsServer()) {
-        m_url = m_options.url;
+        m_urls = {m_options.url};
         m_token = m_options.token;
         m_pid = m_options.serverPid;
         return true;
     }
-    m_server = std::make_unique<ServerProcess>();
-    if (!m_server->start(m_options.serverBinary, m_options.store, m_options.serverArguments, 30000,
-                         error))
-        return false;
-    m_token = m_server->mintToken(u"read publish"_qs, error);
+    if (m_options.store == u"redis") {
+        m_redis = std::make_unique<RedisSetup>();
+        if (!m_redis->start(m_options, error))
+            return false;
+    }
+    // Servers on one Redis must verify one another's tokens: one fresh secret for all of
+    // them (64 hex digits = 32 random bytes, what HS256 asks for).
+    if (m_redis) {
+        QByteArray random(32, Qt::Uninitialized);
+        QRandomGenerator::system()->generate(random.begin(), random.end());
+        m_secret = random.toHex();
+    }
+    for (int i = 0; i < m_options.servers; ++i) {
+        if (addServer(error) < 0)
+            return false;
+    }
+    m_token = m_servers.front()->mintToken(u"read publish"_qs, error);
     if (m_token.isEmpty())
         return false;
-    m_url = m_server->url();
-    m_pid = m_server->pid();
+    m_pid = m_servers.front()->pid();
     return true;
+}
+
+int ScenarioContext::addServer(QString *error)
+{
+    if (!m_servers.empty() && !m_redis) {
+        *error = u"another server shares the history only on a Redis store"_qs;
+        return -1;
+    }
+    auto server = std::make_unique<ServerProcess>();
+    if (!m_secret.isEmpty())
+        server->setEnvironment(u"TICKSCOPE_JWT_SECRET"_qs, QString::fromLatin1(m_secret));
+    // Through the environment: an existing Redis's URL may hold a password.
+    if (m_redis)
+        server->setEnvironment(u"TICKSCOPE_REDIS_URL"_qs, m_redis->serverUrl());
+    QString why;
+    if (!server->start(m_options.serverBinary, m_options.store, m_options.serverArguments, 30000,
+                       &why)) {
+        *error = m_redis ? u"server %1: %2"_qs.arg(m_servers.size() + 1).arg(why) : why;
+        return -1;
+    }
+    m_urls.append(server->url());
+    m_servers.push_back(std::move(server));
+    return int(m_servers.size()) - 1;
 }
 
 bool ScenarioContext::end(QString *error)
 {
-    if (!m_server)
-        return true;
-    const int code = m_server->stop();
-    const QString tail = m_server->logTail();
-    m_server.reset();
-    if (code != 0) {
-        *error =
-            u"the server did not exit cleanly after SIGTERM (code %1):\n%2"_qs.arg(code).arg(tail);
+    QStringList problems;
+    // The servers first: on SIGTERM they finish writing what was acknowledged to Redis.
+    for (std::size_t i = 0; i < m_servers.size(); ++i) {
+        const int code = m_servers[i]->stop();
+        if (code != 0) {
+            const QString which =
+                m_servers.size() > 1 ? u"server %1"_qs.arg(i + 1) : u"the server"_qs;
+            problems.append(
+                u"%1 did not exit cleanly after SIGTERM (code %2):\n%3"_qs.arg(which).arg(code).arg(
+                    m_servers[i]->logTail()));
+        }
+    }
+    m_servers.clear();
+    if (m_redis) {
+        QString why;
+        if (!m_redis->stop(&why))
+            problems.append(why);
+        m_redis.reset();
+    }
+    if (!problems.isEmpty()) {
+        *error = problems.join(u'\n');
         return false;
     }
     return true;
 }
 
+QList<ProcSample> ScenarioContext::serverSamples() const
+{
+    QList<ProcSample> samples;
+    if (m_servers.empty()) {
+        samples.append(serverSample());
+        return samples;
+    }
+    for (const auto &server : m_servers)
+        samples.append(ProcStats::sample(server->pid()));
+    return samples;
+}
+
+ProcSample ScenarioContext::serversSample() const
+{
+    const QList<ProcSample> samples = serverSamples();
+    if (samples.size() == 1)
+        return samples.constFirst();
+    ProcSample total{0, 0, 0, 0};
+    for (const ProcSample &one : samples) {
+        if (one.cpuSeconds < 0 || one.rssKiB < 0)
+            return ProcSample{};
+        total.rssKiB += one.rssKiB;
+        total.peakRssKiB += one.peakRssKiB;
+        total.cpuSeconds += one.cpuSeconds;
+        total.threads += one.threads;
+    }
+    return total;
+}
+
 QJsonObject ScenarioContext::serverJson() const
 {
-    QJsonObject server{{u"url"_qs, m_url.toString()},
-                       {u"spawned"_qs, m_server != nullptr},
-                       {u"store"_qs, m_server ? m_options.store : u"unknown"_qs}};
-    if (m_server) {
+    const bool spawned = !m_servers.empty();
+    QJsonObject server{{u"url"_qs, url().toString()},
+                       {u"spawned"_qs, spawned},
+                       {u"store"_qs, spawned ? m_options.store : u"unknown"_qs}};
+    if (spawned) {
         server.insert(u"binary"_qs, QFileInfo(m_options.serverBinary).absoluteFilePath());
         server.insert(u"extra_arguments"_qs, QJsonValue::fromVariant(m_options.serverArguments));
+        server.insert(u"servers"_qs, serverCount());
+        server.insert(u"shared_jwt_secret"_qs, !m_secret.isEmpty());
+        if (serverCount() > 1) {
+            QJsonArray urls;
+            for (const QUrl &each : m_urls)
+                urls.append(each.toString());
+            server.insert(u"urls"_qs, urls);
+        }
     }
+    if (m_redis)
+        server.insert(u"redis"_qs, m_redis->json());
     return server;
+}
+
+void ScenarioContext::describe(ScenarioResult &result) const
+{
+    if (serverCount() > 1) {
+        QStringList urls;
+        for (const QUrl &each : m_urls)
+            urls.append(each.toString());
+        result.row(u"servers"_qs, u"%1 on one Redis, one signing secret: %2"_qs.arg(serverCount())
+                                      .arg(urls.join(u", "_qs)));
+    }
+    if (m_redis)
+        result.row(u"redis"_qs, m_redis->description());
 }
 
 bool ScenarioContext::waitUntil(const std::function<bool()> &done, double timeoutSeconds,

@@ -36,6 +36,7 @@ bool ServerProcess::start(const QString &binary, const QString &store,
         return false;
     }
     m_process = std::make_unique<QProcess>();
+    m_process->setProcessEnvironment(environment());
     m_process->setProgram(m_binary);
     m_process->setArguments(QStringList{u"--headless"_qs, u"--data-dir"_qs, m_dir->path(),
                                         u"--listen"_qs, u"127.0.0.1:0"_qs, u"--feed"_qs, u"none"_qs,
@@ -75,6 +76,7 @@ bool ServerProcess::start(const QString &binary, const QString &store,
 QByteArray ServerProcess::mintToken(const QString &scope, QString *error) const
 {
     QProcess token;
+    token.setProcessEnvironment(environment());
     token.start(m_binary,
                 {u"token"_qs, u"--data-dir"_qs, m_dir->path(), u"--sub"_qs, u"tickscope-bench"_qs,
                  u"--scope"_qs, scope, u"--tier"_qs, u"unlimited"_qs, u"--ttl"_qs, u"2h"_qs});
@@ -85,6 +87,14 @@ QByteArray ServerProcess::mintToken(const QString &scope, QString *error) const
         return {};
     }
     return token.readAllStandardOutput().trimmed();
+}
+
+QProcessEnvironment ServerProcess::environment() const
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_environment.cbegin(); it != m_environment.cend(); ++it)
+        environment.insert(it.key(), it.value());
+    return environment;
 }
 
 int ServerProcess::stop(int timeoutMs)

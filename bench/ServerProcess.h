@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QMap>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -23,6 +25,11 @@ public:
     // The default binary: ../app/tickscope relative to the tool's own directory.
     static QString defaultBinary();
 
+    // An environment variable for the server and `tickscope token`: how secrets get to them
+    // (TICKSCOPE_JWT_SECRET, a TICKSCOPE_REDIS_URL with a password) without showing up in
+    // the process list.
+    void setEnvironment(const QString &name, const QString &value) { m_environment[name] = value; }
+
     // Starts the server and waits (up to timeoutMs) for its "streaming on" line.
     bool start(const QString &binary, const QString &store, const QStringList &extraArguments,
                int timeoutMs, QString *error);
@@ -38,7 +45,10 @@ public:
     QString logTail(int lines = 20) const;
 
 private:
+    QProcessEnvironment environment() const;
+
     QString m_binary;
+    QMap<QString, QString> m_environment; // secrets: never in errors or logs
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
     QUrl m_url;

@@ -45,6 +45,9 @@ public:
         // Subscribe with since {epoch from hello, seq: this}; empty: live only.
         QHash<QString, qint64> since;
         bool recordLatency = true;
+        // Which of the pool's latency histograms this viewer records into (0 or 1): with
+        // several servers, viewers of the producers' server apart from the others.
+        int latencyGroup = 0;
         // History mode: page through this symbol with `history` commands instead.
         QString historySymbol;
         int historyLimit = 1000;

@@ -65,6 +65,8 @@ ViewerPool::Snapshot ViewerGroup::snapshot()
         total.counters.frames += part.counters.frames;
         total.counters.bytes += part.counters.bytes;
         total.latency.merge(part.latency);
+        for (std::size_t g = 0; g < total.groupLatency.size(); ++g)
+            total.groupLatency[g].merge(part.groupLatency[g]);
         total.seconds = std::max(total.seconds, part.seconds);
         total.cpuSeconds += part.cpuSeconds;
     });

@@ -10,7 +10,8 @@ ViewerPool::~ViewerPool() = default;
 
 ViewerClient *ViewerPool::add(const ViewerClient::Config &config)
 {
-    auto viewer = std::make_unique<ViewerClient>(config, &m_latency, &m_recording);
+    const std::size_t group = config.latencyGroup == 1 ? 1 : 0;
+    auto viewer = std::make_unique<ViewerClient>(config, &m_latency[group], &m_recording);
     viewer->start();
     m_viewers.push_back(std::move(viewer));
     return m_viewers.back().get();
@@ -57,7 +58,8 @@ void ViewerPool::reset()
 {
     for (const auto &viewer : m_viewers)
         viewer->resetCounters();
-    m_latency.clear();
+    for (LatencyHistogram &latency : m_latency)
+        latency.clear();
     m_recording = true;
     m_resetNs = BenchClock::monoNs();
     m_resetCpu = BenchClock::threadCpuSeconds();
@@ -71,7 +73,9 @@ ViewerPool::Snapshot ViewerPool::snapshot() const
         result.counters.frames += viewer->counters().frames;
         result.counters.bytes += viewer->counters().bytes;
     }
-    result.latency = m_latency;
+    result.groupLatency = m_latency;
+    result.latency = m_latency[0];
+    result.latency.merge(m_latency[1]);
     result.seconds = double(BenchClock::monoNs() - m_resetNs) / 1e9;
     result.cpuSeconds = BenchClock::threadCpuSeconds() - m_resetCpu;
     return result;

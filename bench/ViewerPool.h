@@ -3,6 +3,7 @@
 #include "LatencyHistogram.h"
 #include "ViewerClient.h"
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -15,7 +16,9 @@ public:
     struct Snapshot
     {
         ViewerClient::Counters counters;
-        LatencyHistogram latency;
+        LatencyHistogram latency; // every viewer
+        // Per ViewerClient::Config::latencyGroup.
+        std::array<LatencyHistogram, 2> groupLatency;
         double seconds = 0;    // since reset()
         double cpuSeconds = 0; // this thread's CPU since reset()
     };
@@ -45,7 +48,7 @@ public:
 
 private:
     std::vector<std::unique_ptr<ViewerClient>> m_viewers;
-    LatencyHistogram m_latency;
+    std::array<LatencyHistogram, 2> m_latency;
     bool m_recording = false;
     qint64 m_resetNs = 0;
     double m_resetCpu = 0;

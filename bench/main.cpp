@@ -5,6 +5,7 @@
 #include "IdleScenario.h"
 #include "LiveScenario.h"
 #include "ProcStats.h"
+#include "RedisNode.h"
 #include "ReplayScenario.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSysInfo>
 #include <QTextStream>
 #include <QThread>
@@ -30,14 +32,20 @@ QStringList argumentList(int argc, char *argv[])
     return arguments;
 }
 
-// The arguments as recorded in --json: a --token value is a secret.
+// The arguments as recorded in --json: a --token value is a secret, and so are the
+// credentials in a --redis-url.
 QStringList redactedArguments(QStringList arguments)
 {
+    static const QRegularExpression credentials(u"://[^@/,]*@"_qs);
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         if (arguments.at(i) == u"--token" && i + 1 < arguments.size())
             arguments[i + 1] = u"<redacted>"_qs;
         else if (arguments.at(i).startsWith(u"--token="))
             arguments[i] = u"--token=<redacted>"_qs;
+        else if (arguments.at(i).startsWith(u"--redis-url="))
+            arguments[i].replace(credentials, u"://<credentials>@"_qs);
+        else if (arguments.at(i) == u"--redis-url" && i + 1 < arguments.size())
+            arguments[i + 1].replace(credentials, u"://<credentials>@"_qs);
     }
     return arguments;
 }
@@ -68,6 +76,13 @@ int main(int argc, char *argv[])
         }
         err << "tickscope-bench: " << error << Qt::endl;
         return 2;
+    }
+    // Without redis-server every scenario would fail the same way: say so once.
+    if (options->spawnsServer() && options->store == u"redis" && options->redisUrl.isEmpty()) {
+        if (const QString missing = RedisNode::missingTools(true); !missing.isEmpty()) {
+            err << "tickscope-bench: " << missing << Qt::endl;
+            return 1;
+        }
     }
     const qint64 files = ProcStats::raiseFileLimit();
 
