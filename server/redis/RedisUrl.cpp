@@ -1,6 +1,7 @@
 #include "RedisUrl.h"
 
 #include <QUrl>
+#include <algorithm>
 
 namespace tickscope {
 
@@ -17,21 +18,34 @@ bool fail(QString *error, const QString &message)
     return false;
 }
 
+// Errors quote pieces of the URL only when it has no credentials: a password that is not
+// percent-encoded may hold ',', '/', ':' or '[', which split it into the host, the port or
+// the database, and the secret would end up in the message.
+struct Quote
+{
+    bool hide = false;
+    // " 'piece'", or nothing when hidden.
+    QString operator()(const QString &piece) const
+    {
+        return hide ? QString() : u" '"_qs + piece + u'\'';
+    }
+};
+
 // "host[:port]" or "[v6][:port]".
-bool parseHostPort(const QString &text, RedisNodeAddress *out, QString *error)
+bool parseHostPort(const QString &text, RedisNodeAddress *out, const Quote &quote, QString *error)
 {
     QString host;
     QString port;
     if (text.startsWith(u'[')) {
         const qsizetype close = text.indexOf(u']');
         if (close < 0)
-            return fail(error, u"redis url: host '%1' has no closing ']'"_qs.arg(text));
+            return fail(error, u"redis url: host%1 has no closing ']'"_qs.arg(quote(text)));
         host = text.mid(1, close - 1);
         const QString rest = text.mid(close + 1);
         if (!rest.isEmpty()) {
             if (!rest.startsWith(u':'))
-                return fail(error,
-                            u"redis url: unexpected '%1' after host '%2'"_qs.arg(rest, host));
+                return fail(error, u"redis url: unexpected text%1 after host%2"_qs.arg(
+                                       quote(rest), quote(host)));
             port = rest.mid(1);
         }
     } else {
@@ -39,17 +53,34 @@ bool parseHostPort(const QString &text, RedisNodeAddress *out, QString *error)
         host = colon < 0 ? text : text.left(colon);
         if (colon >= 0)
             port = text.mid(colon + 1);
+        // Else "fe80::1" would read as host "fe80:" and port 1.
+        if (host.contains(u':')) {
+            return fail(error, u"redis url: host%1 holds ':'; an IPv6 address needs brackets, "
+                               "e.g. redis://[::1]:6379"_qs.arg(quote(host)));
+        }
     }
     if (host.isEmpty())
-        return fail(error, u"redis url: a host is missing in '%1'; "_qs.arg(text) + Shape);
+        return fail(error, u"redis url: a host is missing%1; "_qs.arg(
+                               quote.hide ? QString() : u" in"_qs + quote(text)) +
+                               Shape);
+    // Brackets only around the host, no blanks or control characters in it: key() and
+    // display() must read back as this node.
+    for (const QChar c : host) {
+        if (c == u'[' || c == u']')
+            return fail(error, u"redis url: host%1 holds a stray '[' or ']'"_qs.arg(quote(host)));
+        if (c.unicode() <= 0x20 || c.unicode() == 0x7f) {
+            return fail(error, u"redis url: host%1 holds a blank or a control character"_qs.arg(
+                                   quote(host)));
+        }
+    }
     out->host = host;
     out->port = 6379;
     if (!port.isEmpty()) {
         bool ok = false;
         const uint value = port.toUInt(&ok);
         if (!ok || value < 1 || value > 65535) {
-            return fail(error,
-                        u"redis url: port '%1' of host %2 must be 1..65535"_qs.arg(port, host));
+            return fail(error, u"redis url: port%1 of host%2 must be 1..65535"_qs.arg(quote(port),
+                                                                                      quote(host)));
         }
         out->port = quint16(value);
     }
@@ -57,7 +88,8 @@ bool parseHostPort(const QString &text, RedisNodeAddress *out, QString *error)
 }
 
 // After the scheme: [[user]:password@]hosts[/db].
-bool parseRest(const QString &rest, bool allowList, RedisUrl *url, QString *error)
+bool parseRest(const QString &rest, bool allowList, RedisUrl *url, const Quote &quote,
+               QString *error)
 {
     QString authority = rest;
     QString path;
@@ -83,7 +115,7 @@ bool parseRest(const QString &rest, bool allowList, RedisUrl *url, QString *erro
         return fail(error, u"redis url: several hosts need redis+cluster://; "_qs + Shape);
     for (const QString &host : hosts) {
         RedisNodeAddress node;
-        if (!parseHostPort(host.trimmed(), &node, error))
+        if (!parseHostPort(host.trimmed(), &node, quote, error))
             return false;
         url->nodes.append(node);
     }
@@ -91,7 +123,7 @@ bool parseRest(const QString &rest, bool allowList, RedisUrl *url, QString *erro
         bool ok = false;
         const int db = path.toInt(&ok);
         if (!ok || db < 0 || db > 15)
-            return fail(error, u"redis url: database '%1' must be a number 0..15"_qs.arg(path));
+            return fail(error, u"redis url: database%1 must be a number 0..15"_qs.arg(quote(path)));
         url->db = db;
     }
     return true;
@@ -124,12 +156,13 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &input, QString *error)
                     "no TLS); use redis:// on a trusted network or a TLS tunnel"_qs);
         return std::nullopt;
     }
+    const Quote quote{text.contains(u'@')};
     RedisUrl url;
     const QString clusterScheme = u"redis+cluster://"_qs;
     const QString plainScheme = u"redis://"_qs;
     if (text.startsWith(clusterScheme, Qt::CaseInsensitive)) {
         url.cluster = true;
-        if (!parseRest(text.mid(clusterScheme.size()), true, &url, error))
+        if (!parseRest(text.mid(clusterScheme.size()), true, &url, quote, error))
             return std::nullopt;
     } else if (text.startsWith(plainScheme, Qt::CaseInsensitive)) {
         // "redis://h1:p1,redis://h2:p2": each element a URL; credentials from the first.
@@ -137,14 +170,21 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &input, QString *error)
         for (qsizetype i = 0; i < parts.size(); ++i) {
             const QString part = parts.at(i).trimmed();
             if (!part.startsWith(plainScheme, Qt::CaseInsensitive)) {
-                // Only what follows the credentials, if any, goes into the message.
-                fail(error, u"redis url: list element '%1' does not start with redis://; "_qs.arg(
-                                part.section(u'@', -1).left(64)) +
-                                Shape);
+                // Only what follows the last '@' of the URL may go into the message:
+                // anything before it may be part of a password that held a ','.
+                const bool lastAt =
+                    part.contains(u'@') &&
+                    std::none_of(parts.begin() + i + 1, parts.end(),
+                                 [](const QString &later) { return later.contains(u'@'); });
+                const QString shown = lastAt ? u" '"_qs + part.section(u'@', -1).left(64) + u'\''
+                                             : quote(part.left(64));
+                fail(error,
+                     u"redis url: list element%1 does not start with redis://; "_qs.arg(shown) +
+                         Shape);
                 return std::nullopt;
             }
             RedisUrl element;
-            if (!parseRest(part.mid(plainScheme.size()), false, &element, error))
+            if (!parseRest(part.mid(plainScheme.size()), false, &element, quote, error))
                 return std::nullopt;
             if (i == 0) {
                 url.username = element.username;
@@ -155,8 +195,9 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &input, QString *error)
         }
         url.cluster = url.nodes.size() > 1;
     } else {
-        fail(error,
-             u"redis url: unknown scheme in '%1'; "_qs.arg(text.section(u':', 0, 0)) + Shape);
+        fail(error, u"redis url: unknown scheme%1; "_qs.arg(
+                        quote.hide ? QString() : u" in"_qs + quote(text.section(u':', 0, 0))) +
+                        Shape);
         return std::nullopt;
     }
     if (url.cluster && url.db != 0) {
