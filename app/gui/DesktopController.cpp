@@ -70,7 +70,7 @@ QString DesktopController::validateRemoteUrl(const QString &text) const
 
 QString DesktopController::connectRemote(const QString &text, const QString &token, bool remember)
 {
-    const QString error = validateRemoteUrl(text);
+    QString error = validateRemoteUrl(text);
     if (!error.isEmpty())
         return error;
     QUrl url(text.trimmed());

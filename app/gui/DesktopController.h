@@ -45,9 +45,9 @@ public:
     void setLocalEndpoint(const QUrl &url, const QString &token);
 
     // Empty when `url` can be a stream address, else why not.
-    Q_INVOKABLE QString validateRemoteUrl(const QString &url) const;
+    Q_INVOKABLE QString validateRemoteUrl(const QString &text) const;
     // Views a remote server in the panes (the embedded server, if any, keeps running).
-    Q_INVOKABLE QString connectRemote(const QString &url, const QString &token, bool remember);
+    Q_INVOKABLE QString connectRemote(const QString &text, const QString &token, bool remember);
     // Back to the embedded server.
     Q_INVOKABLE void viewLocal();
     Q_INVOKABLE void quit();

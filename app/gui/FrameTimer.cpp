@@ -8,7 +8,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
-#include <time.h>
+#include <ctime>
 
 namespace tickscope {
 
