@@ -51,7 +51,7 @@ mkdir -p "$artifacts"
 # libFuzzer's 2 GB limit (-rss_limit_mb) although nothing leaks.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:quarantine_size_mb=64}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/suppressions/lsan.supp:print_suppressions=0}
 
 failed=()
 summary=()
