@@ -64,6 +64,22 @@ ProcSample ProcStats::sample(qint64 pid)
     return result;
 }
 
+ProcSample ProcStats::sum(const QList<ProcSample> &samples)
+{
+    if (samples.isEmpty())
+        return {};
+    ProcSample total{0, 0, 0, 0};
+    for (const ProcSample &one : samples) {
+        if (one.cpuSeconds < 0 || one.rssKiB < 0)
+            return {};
+        total.rssKiB += one.rssKiB;
+        total.peakRssKiB += one.peakRssKiB;
+        total.cpuSeconds += one.cpuSeconds;
+        total.threads += one.threads;
+    }
+    return total;
+}
+
 QMap<QString, double> ProcStats::threadCpu(qint64 pid)
 {
     QMap<QString, double> result;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QMap>
 #include <QString>
 #include <QtGlobal>
@@ -18,6 +19,9 @@ struct ProcSample
 namespace ProcStats {
 
 ProcSample sample(qint64 pid);
+// Several processes as one (memory, CPU and threads added up); unavailable when any
+// sample is, or when there are none.
+ProcSample sum(const QList<ProcSample> &samples);
 // CPU seconds per thread name (threads of one name summed), from /proc/PID/task.
 QMap<QString, double> threadCpu(qint64 pid);
 // b - a per thread name, as "name 1.23 s, other 0.45 s", busiest first.

@@ -1,5 +1,7 @@
 #include "RedisNode.h"
 
+#include "ChildProcess.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -137,17 +139,7 @@ bool RedisNode::startOnce(const QStringList &arguments, bool *portTaken, QString
 
 int RedisNode::stop(int timeoutMs)
 {
-    if (!m_process)
-        return 0;
-    if (m_process->state() == QProcess::NotRunning)
-        return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
-    m_process->terminate();
-    if (!m_process->waitForFinished(timeoutMs)) {
-        m_process->kill();
-        m_process->waitForFinished(5000);
-        return -1;
-    }
-    return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
+    return m_process ? ChildProcess::stop(*m_process, timeoutMs) : 0;
 }
 
 QString RedisNode::logTail(int lines) const

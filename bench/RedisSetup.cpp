@@ -162,20 +162,10 @@ bool RedisSetup::stop(QString *error)
 
 ProcSample RedisSetup::sample() const
 {
-    ProcSample total;
-    if (m_nodes.empty())
-        return total;
-    total = ProcSample{0, 0, 0, 0};
-    for (const auto &node : m_nodes) {
-        const ProcSample one = ProcStats::sample(node->pid());
-        if (one.cpuSeconds < 0)
-            return ProcSample{};
-        total.rssKiB += one.rssKiB;
-        total.peakRssKiB += one.peakRssKiB;
-        total.cpuSeconds += one.cpuSeconds;
-        total.threads += one.threads;
-    }
-    return total;
+    QList<ProcSample> samples;
+    for (const auto &node : m_nodes)
+        samples.append(ProcStats::sample(node->pid()));
+    return ProcStats::sum(samples);
 }
 
 RedisCliResult RedisSetup::cli(const QStringList &arguments) const

@@ -115,19 +115,7 @@ QList<ProcSample> ScenarioContext::serverSamples() const
 
 ProcSample ScenarioContext::serversSample() const
 {
-    const QList<ProcSample> samples = serverSamples();
-    if (samples.size() == 1)
-        return samples.constFirst();
-    ProcSample total{0, 0, 0, 0};
-    for (const ProcSample &one : samples) {
-        if (one.cpuSeconds < 0 || one.rssKiB < 0)
-            return ProcSample{};
-        total.rssKiB += one.rssKiB;
-        total.peakRssKiB += one.peakRssKiB;
-        total.cpuSeconds += one.cpuSeconds;
-        total.threads += one.threads;
-    }
-    return total;
+    return ProcStats::sum(serverSamples());
 }
 
 QJsonObject ScenarioContext::serverJson() const

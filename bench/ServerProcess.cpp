@@ -1,5 +1,7 @@
 #include "ServerProcess.h"
 
+#include "ChildProcess.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -99,15 +101,7 @@ QProcessEnvironment ServerProcess::environment() const
 
 int ServerProcess::stop(int timeoutMs)
 {
-    if (!m_process || m_process->state() == QProcess::NotRunning)
-        return m_process ? m_process->exitCode() : 0;
-    m_process->terminate();
-    if (!m_process->waitForFinished(timeoutMs)) {
-        m_process->kill();
-        m_process->waitForFinished(5000);
-        return -1;
-    }
-    return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
+    return m_process ? ChildProcess::stop(*m_process, timeoutMs) : 0;
 }
 
 QString ServerProcess::logTail(int lines) const

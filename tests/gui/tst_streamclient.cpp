@@ -1,6 +1,7 @@
 // The viewer side against a real embedded server (ServerRuntime in this process): the
 // detail symbol's backfill, live ticks, and the resume with `since` across a server restart,
 // which must leave no hole and no duplicate.
+#include "EmbeddedRuntime.h"
 #include "StreamClient.h"
 #include "Wait.h"
 #include "WsClient.h"
@@ -13,6 +14,7 @@
 #include <memory>
 
 using namespace tickscope;
+using tickscope::test::EmbeddedRuntime;
 using tickscope::test::waitUntil;
 using tickscope::test::WsClient;
 
@@ -46,10 +48,7 @@ private:
         config.store = store;
         config.feed = FeedKind::None;
         config.jwtSecret = "tst-streamclient-secret-0123456789abcdef";
-        m_runtime = std::make_unique<ServerRuntime>(config);
-        QString error = u"pending"_qs;
-        m_runtime->start([&](const QString &e) { error = e; });
-        if (!waitUntil([&] { return error != u"pending"; }) || !error.isEmpty()) {
+        if (const QString error = EmbeddedRuntime::start(m_runtime, config); !error.isEmpty()) {
             qWarning() << "server did not start:" << error;
             return false;
         }
@@ -57,17 +56,7 @@ private:
         return true;
     }
 
-    void stopServer()
-    {
-        bool done = false;
-        m_runtime->shutdown([&] { done = true; });
-        QVERIFY(waitUntil([&] { return done; }));
-        // Closed sessions must be gone before the server (see the lead's note on
-        // StreamServer's destructor).
-        waitUntil([&] { return m_runtime->server()->viewerCount() == 0; }, 3000);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-        m_runtime.reset();
-    }
+    void stopServer() { QVERIFY(EmbeddedRuntime::stop(m_runtime)); }
 
     QString token(const QStringList &scopes) const
     {

@@ -1,5 +1,6 @@
 // The symbol list Ctrl+K offers beyond the watchlist, fetched from a real embedded server
 // (ServerRuntime in this process) over its REST API.
+#include "EmbeddedRuntime.h"
 #include "SymbolDirectory.h"
 #include "Wait.h"
 #include "WsClient.h"
@@ -14,6 +15,7 @@
 #include <memory>
 
 using namespace tickscope;
+using tickscope::test::EmbeddedRuntime;
 using tickscope::test::waitUntil;
 using tickscope::test::WsClient;
 
@@ -47,10 +49,7 @@ private slots:
         config.store = StoreKind::Memory;
         config.feed = FeedKind::None;
         config.jwtSecret = "tst-symboldirectory-secret-0123456789abcdef";
-        m_runtime = std::make_unique<ServerRuntime>(config);
-        QString error = u"pending"_qs;
-        m_runtime->start([&](const QString &e) { error = e; });
-        QVERIFY(waitUntil([&] { return error != u"pending"; }));
+        const QString error = EmbeddedRuntime::start(m_runtime, config);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_url = QUrl(m_runtime->url());
 
@@ -63,15 +62,7 @@ private slots:
         QVERIFY(reply && reply->op() == u"published");
     }
 
-    void cleanupTestCase()
-    {
-        bool done = false;
-        m_runtime->shutdown([&] { done = true; });
-        QVERIFY(waitUntil([&] { return done; }));
-        waitUntil([&] { return m_runtime->server()->viewerCount() == 0; }, 3000);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-        m_runtime.reset();
-    }
+    void cleanupTestCase() { QVERIFY(EmbeddedRuntime::stop(m_runtime)); }
 
     void symbolsUrl_data()
     {

@@ -11,13 +11,12 @@ QString Scaleout::jwtSecret()
     return u"scaleout-shared-secret-0123456789abcdefghijklmn"_qs;
 }
 
-bool Scaleout::start(ServerProcess &server, const QString &redisUrl, QString *error)
+bool Scaleout::start(ServerProcess &server, const QString &redisUrl, QString *error,
+                     const QStringList &limits)
 {
     server.setEnvironment(u"TICKSCOPE_JWT_SECRET"_qs, jwtSecret());
-    // No handshake limit: reconnects in quick succession are part of these tests.
     const bool ok = server.start(
-        {u"--store"_qs, u"redis"_qs, u"--redis-url"_qs, redisUrl, u"--handshake-limit"_qs, u"0"_qs},
-        {}, 60000);
+        QStringList{u"--store"_qs, u"redis"_qs, u"--redis-url"_qs, redisUrl} + limits, {}, 60000);
     if (!ok && error)
         *error = server.error();
     return ok;

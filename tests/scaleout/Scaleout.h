@@ -21,8 +21,11 @@ public:
     // The shared TICKSCOPE_JWT_SECRET (48 characters).
     static QString jwtSecret();
 
-    // Starts `server` with --store redis --redis-url `redisUrl` and the shared secret.
-    static bool start(ServerProcess &server, const QString &redisUrl, QString *error);
+    // Starts `server` with --store redis --redis-url `redisUrl` and the shared secret, then
+    // `limits` (default: no handshake limit, as reconnects in quick succession are part of
+    // most scale-out tests).
+    static bool start(ServerProcess &server, const QString &redisUrl, QString *error,
+                      const QStringList &limits = {u"--handshake-limit"_qs, u"0"_qs});
 
     // Adds a Redis user `name` (password "pw-<name>") with every key, channel and command, so
     // that a test can later take the pub/sub channels away from one server only; returns the

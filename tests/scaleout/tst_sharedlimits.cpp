@@ -17,22 +17,10 @@ using namespace tickscope::test;
 
 namespace {
 
-bool startLimited(ServerProcess &server, const QString &redisUrl, const QStringList &limits,
-                  QString *error)
-{
-    server.setEnvironment(u"TICKSCOPE_JWT_SECRET"_qs, Scaleout::jwtSecret());
-    const bool ok = server.start(
-        QStringList{u"--store"_qs, u"redis"_qs, u"--redis-url"_qs, redisUrl} + limits, {}, 60000);
-    if (!ok)
-        *error = server.error();
-    return ok;
-}
-
-int handshake(const ServerProcess &server, const QString &token)
+HttpReply handshake(const ServerProcess &server, const QString &token)
 {
     return HttpClient::get(server.port(), "/v1/stream",
-                           HttpClient::upgradeHeaders() + HttpClient::bearer(token))
-        .status;
+                           HttpClient::upgradeHeaders() + HttpClient::bearer(token));
 }
 
 } // namespace
@@ -60,19 +48,18 @@ private slots:
                                  u"3"_qs};
         ServerProcess a;
         ServerProcess b;
-        QVERIFY2(startLimited(a, redis.url(), limits, &error), qPrintable(error));
-        QVERIFY2(startLimited(b, redis.url(), limits, &error), qPrintable(error));
+        QVERIFY2(Scaleout::start(a, redis.url(), &error, limits), qPrintable(error));
+        QVERIFY2(Scaleout::start(b, redis.url(), &error, limits), qPrintable(error));
         const QString token = Scaleout::token(a);
 
         for (int i = 0; i < 3; ++i)
-            QCOMPARE(handshake(a, token), 101);
+            QCOMPARE(handshake(a, token).status, 101);
         QThread::msleep(100); // A's takes reach Redis
 
         int passed = 0;
         int refused = 0;
         for (int i = 0; i < 4; ++i) {
-            const HttpReply reply = HttpClient::get(
-                b.port(), "/v1/stream", HttpClient::upgradeHeaders() + HttpClient::bearer(token));
+            const HttpReply reply = handshake(b, token);
             if (reply.status == 101) {
                 ++passed;
             } else {
@@ -97,8 +84,8 @@ private slots:
         const QStringList limits{u"--handshake-limit"_qs, u"0"_qs};
         ServerProcess a;
         ServerProcess b;
-        QVERIFY2(startLimited(a, redis.url(), limits, &error), qPrintable(error));
-        QVERIFY2(startLimited(b, redis.url(), limits, &error), qPrintable(error));
+        QVERIFY2(Scaleout::start(a, redis.url(), &error, limits), qPrintable(error));
+        QVERIFY2(Scaleout::start(b, redis.url(), &error, limits), qPrintable(error));
         // The default tier, not the unlimited one the other scale-out tests use.
         const QString token = a.mintToken(u"api-user"_qs, u"read"_qs, u"1h"_qs);
         QVERIFY(!token.isEmpty());
