@@ -54,8 +54,13 @@ ConfigError ConfigError::invalidValue(const QString &key, const QString &origin,
 ConfigError ConfigError::unknownOption(const QString &flag, const QString &suggestion)
 {
     const QString rule = u"unknown option"_qs;
+    // A flag is shown as typed unless it would break the one-line message (pasted text).
+    const bool plain = flag.size() <= 64 && std::none_of(flag.cbegin(), flag.cend(), [](QChar c) {
+                           return c.unicode() < 0x20 || c.unicode() == 0x7f || c == u'"';
+                       });
     return ConfigError(flag, QString(), rule,
-                       prefix + rule + u' ' + flag + didYouMean(suggestion) + u"; see --help"_qs);
+                       prefix + rule + u' ' + (plain ? flag : quote(flag)) +
+                           didYouMean(suggestion) + u"; see --help"_qs);
 }
 
 ConfigError ConfigError::unknownSetting(const QString &key, const QString &file,

@@ -1,15 +1,16 @@
 #include "ConfigKeys.h"
 
-#include "redis/RedisUrl.h"
-
 #include "config/Units.h"
 #include "core/Symbol.h"
+#include "redis/RedisUrl.h"
 
 #include <QDir>
 #include <QRegularExpression>
 #include <QSet>
+#include <algorithm>
 #include <cmath>
-#include <limits>
+#include <cstdlib>
+#include <vector>
 
 namespace tickscope {
 
@@ -610,20 +611,20 @@ const QString tierNameRule =
 
 int editDistance(QStringView a, QStringView b)
 {
-    QList<int> row(b.size() + 1);
-    for (qsizetype j = 0; j <= b.size(); ++j)
+    std::vector<int> row(size_t(b.size()) + 1);
+    for (size_t j = 0; j < row.size(); ++j)
         row[j] = int(j);
     for (qsizetype i = 1; i <= a.size(); ++i) {
         int diagonal = row[0];
         row[0] = int(i);
-        for (qsizetype j = 1; j <= b.size(); ++j) {
+        for (size_t j = 1; j < row.size(); ++j) {
             const int above = row[j];
-            row[j] =
-                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            row[j] = std::min(
+                {row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[qsizetype(j) - 1] ? 0 : 1)});
             diagonal = above;
         }
     }
-    return row[b.size()];
+    return row.back();
 }
 
 } // namespace
@@ -795,17 +796,21 @@ QString ConfigKeys::resolvePath(const QString &path, const QString &baseDir)
 
 QString ConfigKeys::suggest(QStringView unknown, const QStringList &candidates)
 {
+    const int allowed = unknown.size() <= 4 ? 1 : unknown.size() <= 10 ? 2 : 3;
     QString best;
-    int bestDistance = std::numeric_limits<int>::max();
+    int bestDistance = allowed + 1;
     for (const QString &candidate : candidates) {
+        // The distance is at least the difference in length: a long typo (or a pasted
+        // line) costs nothing instead of a full table against every name.
+        if (std::abs(candidate.size() - unknown.size()) >= bestDistance)
+            continue;
         const int distance = editDistance(unknown, candidate);
         if (distance < bestDistance) {
             bestDistance = distance;
             best = candidate;
         }
     }
-    const int allowed = unknown.size() <= 4 ? 1 : unknown.size() <= 10 ? 2 : 3;
-    return bestDistance <= allowed ? best : QString();
+    return best;
 }
 
 } // namespace tickscope

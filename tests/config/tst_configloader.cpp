@@ -424,14 +424,20 @@ private slots:
         flag("connect http", {u"--connect=http://x:1"_qs}, u"connect"_qs, {u"ws or wss"_qs});
         flag("redis bad scheme", {u"--redis-url=http://cache:6379"_qs}, u"redis-url"_qs,
              {u"unknown scheme"_qs});
-        flag("redis tls", {u"--redis-url=rediss://cache:6380/3"_qs}, u"redis-url"_qs,
-             {u"TLS"_qs});
+        flag("redis tls", {u"--redis-url=rediss://cache:6380/3"_qs}, u"redis-url"_qs, {u"TLS"_qs});
         flag("redis bad db", {u"--redis-url=redis://cache:6379/x"_qs}, u"redis-url"_qs,
              {u"database"_qs});
         flag("unknown flag", {u"--rate=1"_qs, u"--colour=red"_qs}, u"--colour"_qs,
              {u"unknown option --colour"_qs});
         flag("unknown flag suggestion", {u"--listne"_qs, u"x"_qs}, u"--listne"_qs,
              {u"--listne"_qs, u"did you mean --listen?"_qs});
+        flag("unknown flag suggestion one shorter", {u"--redis-ur=x"_qs}, u"--redis-ur"_qs,
+             {u"did you mean --redis-url?"_qs});
+        // Pasted junk: a clear error at once, no suggestion (none is near enough).
+        flag("unknown flag 20000 characters", {u"--"_qs + QString(20000, u'x')},
+             u"--"_qs + QString(20000, u'x'), {u"unknown option \"--xxxx"_qs, u"xxx\"...; see"_qs});
+        flag("unknown flag with a newline", {u"--a\nb"_qs}, u"--a\nb"_qs,
+             {u"unknown option \"--a\\x0ab\""_qs});
         flag("single dash", {u"-x"_qs}, u"-x"_qs, {u"unknown option -x"_qs});
         flag("positional", {u"serve"_qs}, QString(), {u"unexpected argument \"serve\""_qs});
         flag("bool with separate value", {u"--insecure"_qs, u"false"_qs}, QString(),
