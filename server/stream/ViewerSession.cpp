@@ -567,7 +567,7 @@ bool ViewerSession::backedUp() const
     // Leave room for one more frame under the cap: a full one, or half the cap when the
     // cap is below 2 MiB (else a small cap would never let a frame out).
     const qint64 room = std::min(ProtocolLimits::MaxServerMessageBytes, m_services.queueCap / 2);
-    return m_socket->bytesToWrite() + m_frame.size() > m_services.queueCap - room;
+    return queuedBytes() > m_services.queueCap - room;
 }
 
 qint64 ViewerSession::catchUpFrameBytes() const
