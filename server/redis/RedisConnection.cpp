@@ -1,5 +1,7 @@
 #include "RedisConnection.h"
 
+#include "RedisReplyArena.h"
+
 #include <hiredis/hiredis.h>
 #include <vector>
 
@@ -59,6 +61,7 @@ bool RedisConnection::connect(QString *error)
             *error = u"redis %1 unreachable: %2"_qs.arg(m_address.key(), detail);
         return false;
     }
+    RedisReplyArena::install(m_context);
     redisSetTimeout(m_context, toTimeval(m_options.commandTimeoutMs));
     redisEnableKeepAlive(m_context);
     QString ioFailure;

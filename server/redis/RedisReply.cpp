@@ -1,5 +1,7 @@
 #include "RedisReply.h"
 
+#include "RedisReplyArena.h"
+
 #include <charconv>
 #include <hiredis/hiredis.h>
 
@@ -7,7 +9,7 @@ namespace tickscope {
 
 void RedisReply::Free::operator()(redisReply *reply) const
 {
-    freeReplyObject(reply);
+    RedisReplyArena::release(reply);
 }
 
 bool RedisReply::isError() const

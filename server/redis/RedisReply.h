@@ -8,7 +8,8 @@ struct redisReply;
 
 namespace tickscope {
 
-// An owned hiredis reply, with the few accessors the Redis classes need.
+// An owned hiredis reply, read by a RedisConnection (built in a RedisReplyArena), with
+// the few accessors the Redis classes need.
 class RedisReply
 {
 public:
