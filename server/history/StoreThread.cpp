@@ -1,5 +1,6 @@
 #include "StoreThread.h"
 
+#include "StoreReadAhead.h"
 #include "core/Clock.h"
 #include "core/TickJson.h"
 
@@ -12,16 +13,34 @@ template <typename Result>
 void reply(QObject *context, std::function<void(Result)> done, Result result)
 {
     QMetaObject::invokeMethod(
-        context, [done = std::move(done), result = std::move(result)]() mutable {
-            done(std::move(result));
-        },
+        context,
+        [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); },
         Qt::QueuedConnection);
+}
+
+StoreThread::ReadResult readPage(TickStore *store, const QString &symbol, qint64 fromSeq, int limit)
+{
+    StoreThread::ReadResult result;
+    TickList ticks;
+    result.ok = store->read(symbol, fromSeq, limit, &ticks, &result.error);
+    result.count = ticks.size();
+    if (!ticks.isEmpty()) {
+        result.firstSeq = ticks.constFirst().seq;
+        result.lastSeq = ticks.constLast().seq;
+        result.json.reserve(ticks.size() * 80);
+        for (const Tick &tick : std::as_const(ticks)) {
+            if (!result.json.isEmpty())
+                result.json.append(',');
+            TickJson::append(result.json, tick);
+        }
+    }
+    return result;
 }
 } // namespace
 
 StoreThread::StoreThread(std::unique_ptr<TickStore> store, QObject *parent)
     : QObject(parent), m_store(std::move(store)), m_kind(m_store->kind()),
-      m_location(m_store->location())
+      m_location(m_store->location()), m_readAhead(std::make_unique<StoreReadAhead>())
 {
     m_thread.setObjectName(u"tickscope-store"_qs);
     m_worker = new QObject;
@@ -43,7 +62,8 @@ void StoreThread::post(std::function<void()> job)
 void StoreThread::open(QObject *context, std::function<void(OpenResult)> done)
 {
     TickStore *store = m_store.get();
-    post([store, context, done = std::move(done)]() mutable {
+    post([this, store, context, done = std::move(done)]() mutable {
+        m_readAhead->clear();
         OpenResult result;
         result.ok = store->open(&result.error);
         if (result.ok) {
@@ -70,23 +90,29 @@ void StoreThread::append(TickList ticks, QObject *context, std::function<void(Ap
 void StoreThread::read(const QString &symbol, qint64 fromSeq, int limit, QObject *context,
                        std::function<void(ReadResult)> done)
 {
-    TickStore *store = m_store.get();
-    post([store, symbol, fromSeq, limit, context, done = std::move(done)]() mutable {
-        ReadResult result;
-        TickList ticks;
-        result.ok = store->read(symbol, fromSeq, limit, &ticks, &result.error);
-        result.count = ticks.size();
-        if (!ticks.isEmpty()) {
-            result.firstSeq = ticks.constFirst().seq;
-            result.lastSeq = ticks.constLast().seq;
-            result.json.reserve(ticks.size() * 80);
-            for (const Tick &tick : std::as_const(ticks)) {
-                if (!result.json.isEmpty())
-                    result.json.append(',');
-                TickJson::append(result.json, tick);
-            }
-        }
+    post([this, symbol, fromSeq, limit, context, done = std::move(done)]() mutable {
+        const QString epoch = m_store->epoch();
+        std::optional<ReadResult> ahead =
+            m_readAhead->find(StoreReadAhead::Key{epoch, symbol, fromSeq, limit});
+        ReadResult result =
+            ahead ? std::move(*ahead) : readPage(m_store.get(), symbol, fromSeq, limit);
+        const std::optional<StoreReadAhead::Key> next =
+            StoreReadAhead::next(epoch, symbol, limit, result);
         reply(context, std::move(done), std::move(result));
+        if (next && !m_readAhead->contains(*next))
+            readAhead(*next);
+    });
+}
+
+void StoreThread::readAhead(const StoreReadAheadKey &key)
+{
+    // A job of its own, queued behind the work already waiting (appends come first).
+    post([this, key] {
+        if (m_store->epoch() != key.epoch || m_readAhead->contains(key))
+            return;
+        ReadResult page = readPage(m_store.get(), key.symbol, key.fromSeq, key.limit);
+        if (page.ok && page.count > 0)
+            m_readAhead->put(key, std::move(page));
     });
 }
 

@@ -4,11 +4,13 @@
 
 #include <QObject>
 #include <QThread>
-
 #include <functional>
 #include <memory>
 
 namespace tickscope {
+
+class StoreReadAhead;
+struct StoreReadAheadKey;
 
 // Runs a TickStore on a thread of its own, so that disk or network latency never
 // blocks the socket loop or the GUI. Every call returns at once; its callback runs
@@ -82,12 +84,15 @@ public:
 
 private:
     void post(std::function<void()> job);
+    // On the store thread: queues a read of the page `key` names into the read-ahead.
+    void readAhead(const StoreReadAheadKey &key);
 
     std::unique_ptr<TickStore> m_store;
     QString m_kind;
     QString m_location;
     QThread m_thread;
-    QObject *m_worker = nullptr; // lives in m_thread
+    QObject *m_worker = nullptr;                 // lives in m_thread
+    std::unique_ptr<StoreReadAhead> m_readAhead; // used on m_thread only
 };
 
 } // namespace tickscope
