@@ -6,16 +6,19 @@
 #include <cstdlib>
 #include <cstring>
 #include <hiredis/hiredis.h>
+#include <vector>
 
 namespace tickscope {
 
 namespace {
 
-// Small replies (OK, an integer, a short string) fit in the top-level allocation; large
-// ones take blocks that double up to MaxBlockBytes.
+// Small replies (OK, an integer, a short string) fit in the top-level allocation; larger
+// ones take blocks of BlockBytes (or one of their own for a value larger than that).
 constexpr size_t InlineBytes = 256;
-constexpr size_t FirstBlockBytes = 16 * 1024;
-constexpr size_t MaxBlockBytes = 1024 * 1024;
+constexpr size_t BlockBytes = 256 * 1024;
+// Freed blocks stay with the thread, up to this many: a replay reads page after page of
+// about 2 MB of replies, and fresh memory each time cost page faults and cache misses.
+constexpr size_t PooledBlocks = 16;
 
 // Every reply object is preceded by a tag, so that release() can refuse an element: only
 // a top-level reply owns memory.
@@ -33,8 +36,49 @@ struct Arena
     char *cursor;
     char *end;
     Block *blocks; // newest first
-    size_t nextBlockBytes;
 };
+
+class BlockPool
+{
+public:
+    BlockPool() = default;
+    BlockPool(const BlockPool &) = delete;
+    BlockPool &operator=(const BlockPool &) = delete;
+    ~BlockPool()
+    {
+        for (Block *block : m_blocks)
+            std::free(block);
+    }
+
+    Block *take(size_t size)
+    {
+        if (size == BlockBytes && !m_blocks.empty()) {
+            Block *block = m_blocks.back();
+            m_blocks.pop_back();
+            return block;
+        }
+        auto *block = static_cast<Block *>(std::malloc(sizeof(Block) + size));
+        if (block)
+            block->size = size;
+        return block;
+    }
+    void give(Block *block)
+    {
+        if (block->size == BlockBytes && m_blocks.size() < PooledBlocks)
+            m_blocks.push_back(block);
+        else
+            std::free(block);
+    }
+
+private:
+    std::vector<Block *> m_blocks;
+};
+
+BlockPool &pool()
+{
+    thread_local BlockPool blocks;
+    return blocks;
+}
 
 struct Tagged
 {
@@ -70,13 +114,11 @@ void *allocate(Arena *arena, size_t bytes)
 {
     bytes = (bytes + alignof(redisReply *) - 1) & ~(alignof(redisReply *) - 1);
     if (size_t(arena->end - arena->cursor) < bytes) {
-        const size_t size = std::max(arena->nextBlockBytes, bytes);
-        arena->nextBlockBytes = std::min(arena->nextBlockBytes * 2, MaxBlockBytes);
-        auto *block = static_cast<Block *>(std::malloc(sizeof(Block) + size));
+        const size_t size = std::max(BlockBytes, bytes);
+        Block *block = pool().take(size);
         if (!block)
             return nullptr;
         block->next = arena->blocks;
-        block->size = size;
         arena->blocks = block;
         arena->cursor = reinterpret_cast<char *>(block + 1);
         arena->end = arena->cursor + size;
@@ -96,7 +138,7 @@ redisReply *create(const redisReadTask *task, int type, size_t payload, char **t
         if (!root)
             return nullptr;
         char *inlineBytes = reinterpret_cast<char *>(root + 1);
-        root->arena = {inlineBytes, inlineBytes + InlineBytes, nullptr, FirstBlockBytes};
+        root->arena = {inlineBytes, inlineBytes + InlineBytes, nullptr};
         root->tagged.tag = RootTag;
         reply = &root->tagged.reply;
         *tail = payload > 0 ? static_cast<char *>(allocate(&root->arena, payload)) : nullptr;
@@ -189,7 +231,7 @@ void RedisReplyArena::release(redisReply *reply)
     root->tagged.tag = 0;
     for (Block *block = root->arena.blocks; block;) {
         Block *next = block->next;
-        std::free(block);
+        pool().give(block);
         block = next;
     }
     std::free(root);

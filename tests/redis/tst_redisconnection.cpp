@@ -144,7 +144,7 @@ private slots:
 
     void valueLargerThanABlock()
     {
-        // Larger than the largest arena block (1 MiB), and than the inline room.
+        // Larger than an arena block (256 KiB) and than the inline room.
         QByteArray value(3 * 1024 * 1024 + 17, '\0');
         for (qsizetype i = 0; i < value.size(); ++i)
             value[i] = char('a' + i % 26);
