@@ -57,6 +57,16 @@ struct RedisClusterRouter::Job
     bool reroute = false; // lost its connection: goes to the slot's master after a refresh
 };
 
+struct RedisClusterRouter::Prefetch
+{
+    Node *node = nullptr;
+    quint64 serial = 0; // of the node's connection it was sent on
+    QByteArray key;
+    QByteArrayList args;
+    bool read = false;
+    RedisReply reply; // null: lost with its connection
+};
+
 QString RedisClusterRouter::Result::message() const
 {
     if (!error.isEmpty())
@@ -147,8 +157,59 @@ bool RedisClusterRouter::connect(QString *error)
 
 void RedisClusterRouter::disconnect()
 {
+    m_prefetches.clear();
     for (auto &[key, n] : m_nodes)
         n->connection.disconnect();
+}
+
+void RedisClusterRouter::prefetch(const Command &command)
+{
+    if (m_prefetches.size() >= MaxPrefetches) {
+        drainPrefetches(m_prefetches.front().node);
+        m_prefetches.erase(m_prefetches.begin());
+    }
+    QString error;
+    Node *n = route(command.key, &error);
+    if (!n || !n->connection.isConnected())
+        return;
+    n->connection.append(command.args);
+    if (!n->connection.flush(&error)) {
+        noteFailure(n, error, true);
+        return;
+    }
+    m_prefetches.push_back({n, n->connection.serial(), command.key, command.args, false, {}});
+}
+
+std::optional<RedisClusterRouter::Result> RedisClusterRouter::takePrefetched(const Command &command)
+{
+    const auto it = std::find_if(m_prefetches.begin(), m_prefetches.end(), [&](const Prefetch &p) {
+        return p.key == command.key && p.args == command.args;
+    });
+    if (it == m_prefetches.end())
+        return std::nullopt;
+    const auto index = it - m_prefetches.begin();
+    drainPrefetches(it->node);
+    Prefetch &prefetched = m_prefetches[size_t(index)];
+    std::optional<Result> result;
+    if (prefetched.reply && !prefetched.reply.isError())
+        result = Result{std::move(prefetched.reply), {}};
+    m_prefetches.erase(m_prefetches.begin() + index);
+    return result;
+}
+
+void RedisClusterRouter::drainPrefetches(Node *n)
+{
+    for (Prefetch &p : m_prefetches) {
+        if (p.node != n || p.read)
+            continue;
+        p.read = true;
+        if (!n->connection.isConnected() || n->connection.serial() != p.serial)
+            continue; // its connection is gone, and its reply with it
+        QString error;
+        p.reply = n->connection.read(&error);
+        if (!p.reply)
+            noteFailure(n, error, true);
+    }
 }
 
 void RedisClusterRouter::noteFailure(Node *n, const QString &error, bool wasConnected)
@@ -238,6 +299,7 @@ bool RedisClusterRouter::refreshSlots(QString *error)
     QStringList failures;
     for (Node *n : candidates) {
         QString reason;
+        drainPrefetches(n);
         if (!ensureConnected(n, &reason)) {
             failures.append(reason);
             continue;
@@ -343,6 +405,7 @@ std::vector<RedisClusterRouter::Result> RedisClusterRouter::execute(const QList<
         for (size_t g = 0; g < groups.size(); ++g) {
             Node *n = groups[g].first;
             QString error;
+            drainPrefetches(n);
             if (!ensureConnected(n, &error)) {
                 for (const Job &job : groups[g].second)
                     results[size_t(job.index)].error = error;

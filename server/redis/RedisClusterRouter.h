@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace tickscope {
@@ -88,6 +89,16 @@ public:
     std::vector<Result> execute(const QList<Command> &commands);
     Result execute(const Command &command);
 
+    // Sends a read-only command now and keeps its reply for takePrefetched(): a replay asks
+    // for the next page before it parses the current one, so Redis prepares the next page
+    // meanwhile. Only on a connection that is up; anything sent later reads the reply first.
+    // Advisory: on any failure the command is dropped, and the caller runs it itself.
+    void prefetch(const Command &command);
+    // The reply of a command given to prefetch() with the same key and arguments, when it
+    // came back and is not an error (a redirection, say); else nothing (run it with execute).
+    std::optional<Result> takePrefetched(const Command &command);
+    static constexpr size_t MaxPrefetches = 4;
+
     // Re-reads the slot map (cluster only).
     bool refreshSlots(QString *error);
 
@@ -112,6 +123,7 @@ public:
 private:
     struct Node;
     struct Job;
+    struct Prefetch;
 
     qint64 nowMs() const;
     Node *node(const RedisNodeAddress &address);
@@ -120,12 +132,15 @@ private:
     bool ensureConnected(Node *node, QString *error);
     void noteFailure(Node *node, const QString &error, bool wasConnected);
     void noteSuccess(Node *node);
+    // Reads the replies of the commands prefetched on `node`: they come before any other.
+    void drainPrefetches(Node *node);
 
     RedisUrl m_url;
     Options m_options;
     bool m_cluster = false;
     std::map<QString, std::unique_ptr<Node>> m_nodes;
-    std::vector<Node *> m_slots; // cluster only: the master of each slot
+    std::vector<Node *> m_slots;        // cluster only: the master of each slot
+    std::vector<Prefetch> m_prefetches; // in the order sent
     Stats m_stats;
 };
 

@@ -94,6 +94,7 @@ bool RedisConnection::connect(QString *error)
             return false;
         }
     }
+    ++m_serial;
     return true;
 }
 

@@ -34,6 +34,8 @@ public:
 
     const RedisNodeAddress &address() const { return m_address; }
     bool isConnected() const { return m_context != nullptr; }
+    // Counts successful connects: a reply awaited on one connection never comes on the next.
+    quint64 serial() const { return m_serial; }
 
     bool connect(QString *error);
     void disconnect();
@@ -54,6 +56,7 @@ private:
     RedisNodeAddress m_address;
     Options m_options;
     redisContext *m_context = nullptr;
+    quint64 m_serial = 0;
 };
 
 } // namespace tickscope

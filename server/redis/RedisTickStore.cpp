@@ -9,6 +9,7 @@
 #include <charconv>
 #include <hiredis/hiredis.h>
 #include <limits>
+#include <optional>
 
 namespace tickscope {
 
@@ -47,11 +48,17 @@ QByteArrayView view(const redisReply *reply)
 
 // One stream entry: ["q-0", ["t", T, "p", P, "v", V, ("m", M)]]. Parsed in place: a replay
 // of a long history spends most of its client time here.
-bool parseEntry(const redisReply *entry, const QString &symbol, Tick *tick)
+// The q of a stream entry ("q-0").
+bool parseEntryId(const redisReply *entry, qint64 *seq)
 {
     const QByteArrayView id = view(RedisReply::element(entry, 0));
     const qsizetype dash = id.indexOf('-');
-    if (dash <= 0 || !parseInt(id.first(dash), &tick->seq))
+    return dash > 0 && parseInt(id.first(dash), seq);
+}
+
+bool parseEntry(const redisReply *entry, const QString &symbol, Tick *tick)
+{
+    if (!parseEntryId(entry, &tick->seq))
         return false;
     const redisReply *fields = RedisReply::element(entry, 1);
     int seen = 0;
@@ -493,16 +500,23 @@ bool RedisTickStore::read(const QString &symbol, qint64 fromSeq, int limit, Tick
     if (limit <= 0 || !Symbol::isValid(symbol))
         return true;
     const QByteArray key = m_keys.ticks(symbol);
+    const auto xrange = [&key](qint64 from, qint64 count) {
+        return RedisClusterRouter::Command{key,
+                                           {QByteArrayLiteral("XRANGE"), key,
+                                            QByteArray::number(from) + "-0", QByteArrayLiteral("+"),
+                                            QByteArrayLiteral("COUNT"), QByteArray::number(count)},
+                                           {}};
+    };
+    const qint64 pageSize = std::min<qint64>(limit, m_options.readPageSize);
     qint64 from = std::max<qint64>(fromSeq, 1);
     qint64 remaining = limit;
-    out->reserve(int(std::min<qint64>(remaining, m_options.readPageSize)));
+    out->reserve(int(pageSize));
     while (remaining > 0) {
         const qint64 count = std::min<qint64>(remaining, m_options.readPageSize);
-        const RedisClusterRouter::Result result = m_router->execute(
-            {key,
-             {QByteArrayLiteral("XRANGE"), key, QByteArray::number(from) + "-0",
-              QByteArrayLiteral("+"), QByteArrayLiteral("COUNT"), QByteArray::number(count)},
-             {}});
+        const RedisClusterRouter::Command command = xrange(from, count);
+        std::optional<RedisClusterRouter::Result> prefetched = m_router->takePrefetched(command);
+        const RedisClusterRouter::Result result =
+            prefetched ? std::move(*prefetched) : m_router->execute(command);
         if (!result.ok()) {
             out->clear();
             return fail(error, u"read of %1 from q %2 failed: %3"_qs.arg(symbol).arg(from).arg(
@@ -510,6 +524,13 @@ bool RedisTickStore::read(const QString &symbol, qint64 fromSeq, int limit, Tick
         }
         const redisReply *entries = result.reply.get();
         const qsizetype got = RedisReply::size(entries);
+        qint64 lastSeq = 0;
+        if (got == count && got == remaining && m_options.prefetch &&
+            parseEntryId(RedisReply::element(entries, got - 1), &lastSeq)) {
+            // A full page ends this read: a catch-up asks for the page after it next. Asked
+            // now, Redis prepares it while this page is parsed.
+            m_router->prefetch(xrange(lastSeq + 1, pageSize));
+        }
         for (qsizetype i = 0; i < got; ++i) {
             Tick tick;
             if (!parseEntry(RedisReply::element(entries, i), symbol, &tick)) {

@@ -23,6 +23,9 @@ struct RedisStoreOptions
     CircuitBreakerConfig breaker{3, 2000, 1};
     // XRANGE COUNT per round trip: a long read is paged, never loaded in one reply.
     int readPageSize = 10'000;
+    // After a read that ends on a full page, ask for the next page at once (a catch-up reads
+    // it next): Redis prepares it while the store thread parses. Off only to measure it.
+    bool prefetch = true;
     // Entries a trim may scan per symbol and call when times go backwards (see RedisScript).
     int trimScanBudget = 100'000;
     // Monotonic milliseconds for the breaker and backoff; injectable for tests.

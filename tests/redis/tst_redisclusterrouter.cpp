@@ -150,6 +150,117 @@ private slots:
                  u"294"_qs);
     }
 
+    // Two keys on different masters, for the prefetch tests.
+    std::pair<QByteArray, QByteArray> keysOnTwoNodes(const QByteArray &prefix) const
+    {
+        const QByteArray first = prefix + ":0";
+        const int owner = m_cluster->ownerOf(RedisClusterRouter::keySlot(first));
+        for (int i = 1;; ++i) {
+            const QByteArray other = prefix + ':' + QByteArray::number(i);
+            if (m_cluster->ownerOf(RedisClusterRouter::keySlot(other)) != owner)
+                return {first, other};
+        }
+    }
+
+    void prefetchedRepliesComeBackInOrder()
+    {
+        RedisClusterRouter router(clusterUrl());
+        QString error;
+        QVERIFY2(router.connect(&error), qPrintable(error));
+        const auto [a, b] = keysOnTwoNodes("prefetch");
+        for (const auto &result :
+             router.execute({command(a, {"DEL", a}), command(b, {"DEL", b}),
+                             command(a, {"RPUSH", a, "1", "2"}), command(b, {"SET", b, "other"})}))
+            QVERIFY2(result.ok(), qPrintable(result.message()));
+        const auto range = command(a, {"LRANGE", a, "0", "-1"});
+        router.prefetch(range);
+        // Commands sent after it, on its node and on another, get their own replies.
+        const auto results = router.execute({command(a, {"LLEN", a}), command(b, {"GET", b})});
+        QCOMPARE(results[0].reply.integer(), 2);
+        QCOMPARE(results[1].reply.bytes(), QByteArray("other"));
+        // The prefetched reply is the list as it was when asked for.
+        const auto taken = router.takePrefetched(range);
+        QVERIFY(taken && taken->ok());
+        QCOMPARE(RedisReply::size(taken->reply.get()), 2);
+        QCOMPARE(RedisReply::bytes(RedisReply::element(taken->reply.get(), 1)), QByteArray("2"));
+        QVERIFY(!router.takePrefetched(range)); // taken once
+    }
+
+    void prefetchIsTakenOnlyForTheSameCommand_data()
+    {
+        QTest::addColumn<QByteArrayList>("sent");
+        QTest::addColumn<QByteArrayList>("asked");
+        QTest::addColumn<bool>("taken");
+        QTest::newRow("same") << QByteArrayList{"LRANGE", "{p}l", "0", "-1"}
+                              << QByteArrayList{"LRANGE", "{p}l", "0", "-1"} << true;
+        QTest::newRow("other argument") << QByteArrayList{"LRANGE", "{p}l", "0", "-1"}
+                                        << QByteArrayList{"LRANGE", "{p}l", "0", "5"} << false;
+        // An error reply (here WRONGTYPE; a MOVED alike) is left to execute().
+        QTest::newRow("error reply")
+            << QByteArrayList{"GET", "{p}l"} << QByteArrayList{"GET", "{p}l"} << false;
+    }
+    void prefetchIsTakenOnlyForTheSameCommand()
+    {
+        QFETCH(QByteArrayList, sent);
+        QFETCH(QByteArrayList, asked);
+        QFETCH(bool, taken);
+        RedisClusterRouter router(clusterUrl());
+        QString error;
+        QVERIFY2(router.connect(&error), qPrintable(error));
+        const QByteArray key = "{p}l";
+        QVERIFY(router.execute(command(key, {"DEL", key})).ok());
+        QVERIFY(router.execute(command(key, {"RPUSH", key, "x"})).ok());
+        router.prefetch(command(key, sent));
+        QCOMPARE(bool(router.takePrefetched(command(key, asked))), taken);
+        // Whatever happened to it, the connection still pairs commands with their replies.
+        QCOMPARE(router.execute(command(key, {"LLEN", key})).reply.integer(), 1);
+    }
+
+    void prefetchKeepsTheLatestFour()
+    {
+        RedisClusterRouter router(clusterUrl());
+        QString error;
+        QVERIFY2(router.connect(&error), qPrintable(error));
+        const int sent = int(RedisClusterRouter::MaxPrefetches) + 2;
+        for (int i = 0; i < sent; ++i) {
+            const QByteArray key = "keep:" + QByteArray::number(i);
+            QVERIFY(router.execute(command(key, {"SET", key, QByteArray::number(i)})).ok());
+            router.prefetch(command(key, {"GET", key}));
+        }
+        for (int i = 0; i < sent; ++i) {
+            const QByteArray key = "keep:" + QByteArray::number(i);
+            const auto taken = router.takePrefetched(command(key, {"GET", key}));
+            QCOMPARE(bool(taken), i >= 2);
+            if (taken)
+                QCOMPARE(taken->reply.bytes(), QByteArray::number(i));
+        }
+    }
+
+    void prefetchLostWithItsConnection()
+    {
+        RedisClusterRouter router(clusterUrl());
+        QString error;
+        QVERIFY2(router.connect(&error), qPrintable(error));
+        const QByteArray key = "lost:1";
+        QVERIFY(router.execute(command(key, {"SET", key, "v"})).ok());
+        const auto get = command(key, {"GET", key});
+        router.prefetch(get);
+        // The node drops every client (as on a restart) before the reply is read.
+        const int owner = m_cluster->ownerOf(RedisClusterRouter::keySlot(key));
+        m_cluster->node(owner).cli({u"CLIENT"_qs, u"KILL"_qs, u"TYPE"_qs, u"normal"_qs});
+        const auto taken = router.takePrefetched(get);
+        QVERIFY(!taken || taken->reply.bytes() == "v"); // the reply may have arrived first
+        // The next command reconnects and gets its own reply, not a stale one.
+        const auto again = router.execute(get);
+        QVERIFY2(again.ok(), qPrintable(again.message()));
+        QCOMPARE(again.reply.bytes(), QByteArray("v"));
+        // A prefetch sent on the old connection is never awaited on the new one.
+        router.prefetch(get);
+        m_cluster->node(owner).cli({u"CLIENT"_qs, u"KILL"_qs, u"TYPE"_qs, u"normal"_qs});
+        QVERIFY(router.execute(command(key, {"SET", key, "w"})).ok());
+        QCOMPARE(router.execute(get).reply.bytes(), QByteArray("w"));
+    }
+
     void followsAskThenMoved()
     {
         RedisClusterRouter router(clusterUrl());
