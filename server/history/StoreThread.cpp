@@ -96,11 +96,13 @@ void StoreThread::read(const QString &symbol, qint64 fromSeq, int limit, QObject
             m_readAhead->find(StoreReadAhead::Key{epoch, symbol, fromSeq, limit});
         ReadResult result =
             ahead ? std::move(*ahead) : readPage(m_store.get(), symbol, fromSeq, limit);
+        // Queued before the reply goes out: else the caller's request for the next page can
+        // be queued first, miss the read-ahead, and the page is read twice.
         const std::optional<StoreReadAhead::Key> next =
             StoreReadAhead::next(epoch, symbol, limit, result);
-        reply(context, std::move(done), std::move(result));
         if (next && !m_readAhead->contains(*next))
             readAhead(*next);
+        reply(context, std::move(done), std::move(result));
     });
 }
 
