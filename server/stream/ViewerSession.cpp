@@ -545,7 +545,7 @@ void ViewerSession::setLive(Subscription &subscription, bool live)
 
 qint64 ViewerSession::queuedBytes() const
 {
-    return m_socket->bytesToWrite() + m_frame.size();
+    return m_socket->bytesToWrite() + m_frame.size() + m_deferredBytes;
 }
 
 qint64 ViewerSession::lagTicks() const
@@ -580,7 +580,7 @@ void ViewerSession::deliver(const TickChunkPtr &chunk, quint64 batchId)
 {
     if (batchId != m_batchId) {
         m_batchId = batchId;
-        m_batchWhole = m_frame.isEmpty();
+        m_batchWhole = m_frame.isEmpty() && m_deferred.empty();
         m_batchChunks = 0;
     }
     auto it = m_subscriptions.find(chunk->symbol);
@@ -598,7 +598,8 @@ void ViewerSession::deliver(const TickChunkPtr &chunk, quint64 batchId)
     const qint64 count = chunk->lastSeq - subscription.next + 1;
     if (subscription.next != chunk->firstSeq)
         m_batchWhole = false;
-    if (m_frame.size() + bytes.size() + 64 > ProtocolLimits::MaxServerMessageBytes) {
+    if (m_frame.size() + m_deferredBytes + bytes.size() + 64 >
+        ProtocolLimits::MaxServerMessageBytes) {
         sendFrame();
         m_batchWhole = false;
     }
@@ -607,7 +608,15 @@ void ViewerSession::deliver(const TickChunkPtr &chunk, quint64 batchId)
         setLive(subscription, false);
         return;
     }
-    appendToFrame(bytes, count);
+    if (m_batchWhole) {
+        m_deferredBytes += m_deferred.empty()
+                               ? qsizetype(ServerMessage::ticksPrefix().size()) + bytes.size()
+                               : 1 + bytes.size();
+        m_deferred.push_back(chunk);
+        m_frameTicks += count;
+    } else {
+        appendToFrame(bytes, count);
+    }
     ++m_batchChunks;
     subscription.next = chunk->lastSeq + 1;
 }
@@ -615,13 +624,14 @@ void ViewerSession::deliver(const TickChunkPtr &chunk, quint64 batchId)
 void ViewerSession::endOfBatch(qint64 committedNs, size_t chunkCount,
                                const std::function<const QString &()> &wholeBatch)
 {
-    if (m_frame.isEmpty() || m_closing)
+    if ((m_frame.isEmpty() && m_deferred.empty()) || m_closing)
         return;
-    if (m_batchWhole && m_batchChunks == chunkCount) {
+    if (m_batchWhole && m_batchChunks == chunkCount && m_frame.isEmpty()) {
         // The same frame as every viewer of all these symbols: send the shared text.
         m_services.metrics->ticksSent(m_frameTicks);
-        sendText(wholeBatch(), m_frame.size() + qsizetype(ServerMessage::ticksSuffix().size()));
-        m_frame.clear();
+        sendText(wholeBatch(), m_deferredBytes + qsizetype(ServerMessage::ticksSuffix().size()));
+        m_deferred.clear();
+        m_deferredBytes = 0;
         m_frameTicks = 0;
     } else {
         sendFrame();
@@ -637,8 +647,24 @@ void ViewerSession::endOfBatch(qint64 committedNs, size_t chunkCount,
         pump();
 }
 
+void ViewerSession::materialize()
+{
+    if (m_deferred.empty())
+        return;
+    m_frame.reserve(std::max<qsizetype>(4096, m_deferredBytes + 64));
+    m_frame.append(ServerMessage::ticksPrefix());
+    for (size_t i = 0; i < m_deferred.size(); ++i) {
+        if (i)
+            m_frame.append(',');
+        m_frame.append(m_deferred[i]->json);
+    }
+    m_deferred.clear();
+    m_deferredBytes = 0;
+}
+
 void ViewerSession::appendToFrame(QByteArrayView ticksJson, qint64 count)
 {
+    materialize();
     if (m_frame.isEmpty()) {
         m_frame.reserve(std::max<qsizetype>(4096, ticksJson.size() + 64));
         m_frame.append(ServerMessage::ticksPrefix());
@@ -651,6 +677,7 @@ void ViewerSession::appendToFrame(QByteArrayView ticksJson, qint64 count)
 
 void ViewerSession::sendFrame()
 {
+    materialize();
     if (m_frame.isEmpty())
         return;
     m_frame.append(ServerMessage::ticksSuffix());

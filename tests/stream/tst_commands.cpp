@@ -1001,6 +1001,47 @@ private slots:
         QCOMPARE(viewer->checkSequence(u"SS-C"_qs, 1, 2), QString());
     }
 
+    // One batch of two symbols reaches a viewer of both (the batch's shared frame), a viewer
+    // of one (its own frame), and a viewer that caught up from history meanwhile: each gets
+    // exactly its ticks, in order.
+    void fanOutToWholeAndPartialSubscribers()
+    {
+        const QString a = u"FO-A"_qs;
+        const QString b = u"FO-B"_qs;
+        QJsonArray batch;
+        for (int i = 0; i < 10; ++i) {
+            batch.append(WsClient::tick(a, 1.0 + i));
+            batch.append(WsClient::tick(b, 2.0 + i));
+        }
+        const auto both = connectWith(m_viewerToken);
+        const auto one = connectWith(m_viewerToken);
+        const auto late = connectWith(m_viewerToken);
+        QVERIFY(both && one && late);
+        QVERIFY(both->request(subscribe({a, b})));
+        QVERIFY(one->request(subscribe({a})));
+        for (int i = 0; i < 20; ++i)
+            QVERIFY(m_producer->request(op(u"publish"_qs, {{u"ticks"_qs, batch}})));
+        late->sendCommand(subscribe({a, b}, sinceObject(m_epoch, {{a, 55}, {b, 5}})));
+        for (int i = 0; i < 20; ++i)
+            m_producer->sendCommand(op(u"publish"_qs, {{u"ticks"_qs, batch}}));
+        QVERIFY(both->waitForTicks(a, 400) && both->waitForTicks(b, 400));
+        QVERIFY(one->waitForTicks(a, 400));
+        QVERIFY(late->waitForTicks(a, 345) && late->waitForTicks(b, 395));
+        // The viewer of both got live frames that hold both symbols: the batch's frame.
+        bool shared = false;
+        for (const auto &message : both->takeAll())
+            shared = shared || (message.op() == u"ticks" && message.raw.contains("\"FO-A\"") &&
+                                message.raw.contains("\"FO-B\""));
+        QVERIFY(shared);
+        QVERIFY(sync(*both) && sync(*one) && sync(*late));
+        QCOMPARE(both->checkSequence(a, 1, 400), QString());
+        QCOMPARE(both->checkSequence(b, 1, 400), QString());
+        QCOMPARE(one->checkSequence(a, 1, 400), QString());
+        QVERIFY(one->ticks(b).isEmpty());
+        QCOMPARE(late->checkSequence(a, 56, 400), QString());
+        QCOMPARE(late->checkSequence(b, 6, 400), QString());
+    }
+
     // With retention: ticks after the given seq that are gone make recovered false and
     // next the oldest retained q; nothing retained makes next the newest q + 1.
     void sinceAfterTrim()
