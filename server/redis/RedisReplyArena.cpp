@@ -15,7 +15,7 @@ namespace {
 // Small replies (OK, an integer, a short string) fit in the top-level allocation; larger
 // ones take blocks of BlockBytes (or one of their own for a value larger than that).
 constexpr size_t InlineBytes = 256;
-constexpr size_t BlockBytes = 256 * 1024;
+constexpr size_t BlockBytes = size_t{256} * 1024;
 // Freed blocks stay with the thread, up to this many: a replay reads page after page of
 // about 2 MB of replies, and fresh memory each time cost page faults and cache misses.
 constexpr size_t PooledBlocks = 16;
@@ -185,8 +185,8 @@ void *createArray(const redisReadTask *task, int elements)
     if (!reply)
         return nullptr;
     if (count > 0) {
-        std::memset(tail, 0, count * sizeof(redisReply *));
         reply->element = reinterpret_cast<redisReply **>(tail);
+        std::fill_n(reply->element, count, nullptr);
     }
     reply->elements = count;
     return reply;
