@@ -3,7 +3,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-
 #include <limits>
 
 using namespace tickscope;
@@ -42,6 +41,47 @@ private slots:
         TickJson::appendNumber(out, value);
         QCOMPARE(out, text);
         QCOMPARE(out.toDouble(), value);
+    }
+
+    // The tick is written into one buffer: extremes of every field, and a symbol longer
+    // than that buffer allows (not a valid symbol, written piece by piece).
+    void wholeTick_data()
+    {
+        QTest::addColumn<QString>("symbol");
+        QTest::addColumn<qint64>("seq");
+        QTest::addColumn<qint64>("timeUs");
+        QTest::addColumn<double>("price");
+        QTest::addColumn<double>("size");
+        QTest::addColumn<QByteArray>("fields"); // what follows "s":"<symbol>",
+        const qint64 max = std::numeric_limits<qint64>::max();
+        const qint64 min = std::numeric_limits<qint64>::min();
+        QTest::newRow("plain") << u"A"_qs << qint64(1) << qint64(2) << 3.0 << 4.5
+                               << QByteArray(R"("q":1,"t":2,"p":3,"v":4.5})");
+        QTest::newRow("longest values")
+            << QString(32, u'Z') << max << min << -std::numeric_limits<double>::max()
+            << -std::numeric_limits<double>::denorm_min()
+            << QByteArray(R"("q":9223372036854775807,"t":-9223372036854775808,)"
+                          R"("p":-1.7976931348623157e308,"v":-5e-324})");
+        QTest::newRow("exponents") << u"E"_qs << qint64(0) << qint64(-1) << 1e-7 << 1e21
+                                   << QByteArray(R"("q":0,"t":-1,"p":1e-7,"v":1e21})");
+        QTest::newRow("symbol of 64") << QString(64, u'x') << qint64(5) << qint64(6) << 0.5 << 1e100
+                                      << QByteArray(R"("q":5,"t":6,"p":0.5,"v":1e100})");
+        QTest::newRow("symbol of 500") << QString(500, u'y') << max << max << 1.5e-300 << 2.0
+                                       << QByteArray(R"("q":9223372036854775807,)"
+                                                     R"("t":9223372036854775807,)"
+                                                     R"("p":1.5e-300,"v":2})");
+    }
+    void wholeTick()
+    {
+        QFETCH(QString, symbol);
+        QFETCH(qint64, seq);
+        QFETCH(qint64, timeUs);
+        QFETCH(double, price);
+        QFETCH(double, size);
+        QFETCH(QByteArray, fields);
+        QByteArray out = "[";
+        TickJson::append(out, Tick{symbol, seq, timeUs, price, size});
+        QCOMPARE(out, "[{\"s\":\"" + symbol.toLatin1() + "\"," + fields);
     }
 
     void parsesAsJson()
