@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 namespace tickscope {
 
@@ -95,26 +96,18 @@ void TickJson::appendString(QByteArray &out, QStringView text)
 void TickJson::append(QByteArray &out, const Tick &tick)
 {
     // Written into one buffer and appended once: appending piece by piece was a quarter of
-    // the store thread's time in a replay. Symbols are ASCII of at most 32 characters by the
-    // symbol rule, so no escaping is needed; a longer one (never valid) goes piece by piece.
-    constexpr qsizetype MaxSymbol = 64;
-    if (tick.symbol.size() > MaxSymbol) {
-        out.append("{\"s\":\"");
-        for (const QChar c : tick.symbol)
-            out.append(static_cast<char>(c.unicode()));
-        out.append("\",\"q\":");
-        appendInteger(out, tick.seq);
-        out.append(",\"t\":");
-        appendInteger(out, tick.timeUs);
-        out.append(",\"p\":");
-        appendNumber(out, tick.price);
-        out.append(",\"v\":");
-        appendNumber(out, tick.size);
-        out.append('}');
-        return;
+    // the store thread's time in a replay. Symbols are ASCII by the symbol rule, so no
+    // escaping is needed. The fixed part is at most 6 + 6 + 20 + 5 + 20 + 5 + 24 + 5 + 24 + 1
+    // = 116 characters, plus the room the number writers need; symbols have at most 32
+    // characters, and a longer one (never valid) gets a buffer of its own.
+    constexpr qsizetype Room = 160;
+    char onStack[Room + 64];
+    std::unique_ptr<char[]> onHeap;
+    char *buffer = onStack;
+    if (tick.symbol.size() > 64) {
+        onHeap = std::make_unique<char[]>(size_t(Room + tick.symbol.size()));
+        buffer = onHeap.get();
     }
-    // 6 + 64 + 6 + 20 + 5 + 20 + 5 + 24 + 5 + 24 + 1 = 180, plus the room the writers need.
-    char buffer[256];
     char *p = writeText(buffer, "{\"s\":\"");
     for (const QChar c : tick.symbol)
         *p++ = static_cast<char>(c.unicode());
