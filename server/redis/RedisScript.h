@@ -21,6 +21,8 @@ public:
 
     // Appends one symbol's ticks atomically (see RedisTickStore).
     static const RedisScript &append();
+    // Reads the entries holding a range of one symbol's ticks (see RedisTickStore::read).
+    static const RedisScript &read();
     // Trims one symbol's history by count and age.
     static const RedisScript &trim();
     // One token-bucket check (see RedisRateLimiter).

@@ -1,6 +1,7 @@
 #include "RedisTickStore.h"
 
 #include "core/Symbol.h"
+#include "core/TickJson.h"
 #include "redis/RedisScript.h"
 #include "store/StoreInput.h"
 
@@ -14,15 +15,6 @@
 namespace tickscope {
 
 namespace {
-
-// The shortest text that reads back as the same double (protocol section 3).
-QByteArray shortest(double value)
-{
-    char buffer[32];
-    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return ec == std::errc() ? QByteArray(buffer, end - buffer)
-                             : QByteArray::number(value, 'g', 17);
-}
 
 bool parseDouble(QByteArrayView text, double *out)
 {
@@ -46,9 +38,7 @@ QByteArrayView view(const redisReply *reply)
     return QByteArrayView(reply->str, qsizetype(reply->len));
 }
 
-// One stream entry: ["q-0", ["t", T, "p", P, "v", V, ("m", M)]]. Parsed in place: a replay
-// of a long history spends most of its client time here.
-// The q of a stream entry ("q-0").
+// The q of a stream entry ("q-0"): the q of its last tick.
 bool parseEntryId(const redisReply *entry, qint64 *seq)
 {
     const QByteArrayView id = view(RedisReply::element(entry, 0));
@@ -56,12 +46,29 @@ bool parseEntryId(const redisReply *entry, qint64 *seq)
     return dash > 0 && parseInt(id.first(dash), seq);
 }
 
-bool parseEntry(const redisReply *entry, const QString &symbol, Tick *tick)
+// Reads the next space-separated value of `data` from *pos.
+QByteArrayView nextWord(QByteArrayView data, qsizetype *pos)
 {
-    if (!parseEntryId(entry, &tick->seq))
+    const qsizetype start = *pos;
+    qsizetype end = start;
+    while (end < data.size() && data[end] != ' ')
+        ++end;
+    *pos = end + 1;
+    return data.sliced(start, end - start);
+}
+
+// Appends the ticks of one stream entry (layout in RedisScript.cpp) with q >= from, up to
+// `limit` in *out in all. Parsed in place: a replay of a long history spends its client time
+// here. False when the entry is not one of ours.
+bool parseEntry(const redisReply *entry, const QString &symbol, qint64 from, qsizetype limit,
+                TickList *out)
+{
+    qint64 last = 0;
+    if (!parseEntryId(entry, &last))
         return false;
     const redisReply *fields = RedisReply::element(entry, 1);
-    int seen = 0;
+    QByteArrayView t, p, v, d;
+    qint64 n = 1;
     for (qsizetype i = 0; i + 1 < RedisReply::size(fields); i += 2) {
         const QByteArrayView name = view(RedisReply::element(fields, i));
         const QByteArrayView value = view(RedisReply::element(fields, i + 1));
@@ -69,26 +76,49 @@ bool parseEntry(const redisReply *entry, const QString &symbol, Tick *tick)
             continue;
         switch (name.front()) {
         case 't':
-            if (!parseInt(value, &tick->timeUs))
-                return false;
-            seen |= 1;
+            t = value;
             break;
         case 'p':
-            if (!parseDouble(value, &tick->price))
-                return false;
-            seen |= 2;
+            p = value;
             break;
         case 'v':
-            if (!parseDouble(value, &tick->size))
+            v = value;
+            break;
+        case 'd':
+            d = value;
+            break;
+        case 'n':
+            if (!parseInt(value, &n) || n < 1)
                 return false;
-            seen |= 4;
             break;
         default:
             break;
         }
     }
-    tick->symbol = symbol;
-    return seen == 7;
+    qint64 q = last - n + 1;
+    if (d.isNull()) {
+        if (n != 1 || t.isNull() || p.isNull() || v.isNull())
+            return false;
+    }
+    qsizetype pos = 0;
+    for (; q <= last && out->size() < limit; ++q) {
+        if (!d.isNull()) {
+            t = nextWord(d, &pos);
+            p = nextWord(d, &pos);
+            v = nextWord(d, &pos);
+        }
+        if (q < from)
+            continue;
+        Tick tick;
+        tick.seq = q;
+        tick.symbol = symbol;
+        if (!parseInt(t, &tick.timeUs) || !parseDouble(p, &tick.price) ||
+            !parseDouble(v, &tick.size)) {
+            return false;
+        }
+        out->append(std::move(tick));
+    }
+    return true;
 }
 
 } // namespace
@@ -387,18 +417,37 @@ bool RedisTickStore::append(TickList &ticks, QString *error)
     const QByteArray writer = m_writerId.toUtf8();
     size_t fingerprint = 0;
     for (Group &group : groups) {
-        group.args.reserve(5 + 3 * group.positions.size());
+        const qsizetype count = group.positions.size();
+        const qsizetype entries = (count + TicksPerEntry - 1) / TicksPerEntry;
+        group.args.reserve(8 + 3 * entries);
         const auto state = m_states.constFind(group.symbol);
         const bool known = state != m_states.cend() && state->lastSeq > 0;
+        const Tick &lastTick = ticks.at(group.positions.constLast());
+        QByteArray lastPrice;
+        TickJson::appendNumber(lastPrice, lastTick.price);
         group.args << epoch << writer << QByteArray() << m_keys.notify(group.symbol)
-                   << QByteArray(known ? "1" : "0") << QByteArray::number(group.positions.size());
+                   << QByteArray(known ? "1" : "0") << QByteArray::number(lastTick.timeUs)
+                   << lastPrice << QByteArray::number(entries);
         fingerprint = qHash(group.symbol, fingerprint);
-        for (const qsizetype position : std::as_const(group.positions)) {
-            const Tick &tick = ticks.at(position);
-            group.args << QByteArray::number(tick.timeUs) << shortest(tick.price)
-                       << shortest(tick.size);
-            for (qsizetype k = group.args.size() - 3; k < group.args.size(); ++k)
-                fingerprint = qHash(group.args.at(k), fingerprint);
+        for (qsizetype start = 0; start < count; start += TicksPerEntry) {
+            const qsizetype end = std::min(count, start + TicksPerEntry);
+            QByteArray data;
+            data.reserve(32 * (end - start));
+            qint64 maxTime = std::numeric_limits<qint64>::min();
+            for (qsizetype k = start; k < end; ++k) {
+                const Tick &tick = ticks.at(group.positions.at(k));
+                if (k > start)
+                    data.append(' ');
+                TickJson::appendInteger(data, tick.timeUs);
+                data.append(' ');
+                TickJson::appendNumber(data, tick.price);
+                data.append(' ');
+                TickJson::appendNumber(data, tick.size);
+                maxTime = std::max(maxTime, tick.timeUs);
+            }
+            fingerprint = qHash(data, fingerprint);
+            group.args << QByteArray::number(end - start) << QByteArray::number(maxTime)
+                       << std::move(data);
         }
     }
     // A resend of the batch that failed last keeps its id: what was stored is not stored twice.
@@ -499,52 +548,53 @@ bool RedisTickStore::read(const QString &symbol, qint64 fromSeq, int limit, Tick
         return notOpen(error);
     if (limit <= 0 || !Symbol::isValid(symbol))
         return true;
+    const QByteArray meta = m_keys.meta(symbol);
     const QByteArray key = m_keys.ticks(symbol);
-    const auto xrange = [&key](qint64 from, qint64 count) {
-        return RedisClusterRouter::Command{key,
-                                           {QByteArrayLiteral("XRANGE"), key,
-                                            QByteArray::number(from) + "-0", QByteArrayLiteral("+"),
-                                            QByteArrayLiteral("COUNT"), QByteArray::number(count)},
-                                           {}};
+    const auto page = [&](qint64 from, qint64 count) {
+        return RedisScript::read().command({meta, key},
+                                           {QByteArray::number(from), QByteArray::number(count)});
     };
     const qint64 pageSize = std::min<qint64>(limit, m_options.readPageSize);
     qint64 from = std::max<qint64>(fromSeq, 1);
-    qint64 remaining = limit;
     out->reserve(int(pageSize));
-    while (remaining > 0) {
+    while (out->size() < limit) {
+        const qint64 remaining = limit - out->size();
         const qint64 count = std::min<qint64>(remaining, m_options.readPageSize);
-        const RedisClusterRouter::Command command = xrange(from, count);
+        const RedisClusterRouter::Command command = page(from, count);
         std::optional<RedisClusterRouter::Result> prefetched = m_router->takePrefetched(command);
         const RedisClusterRouter::Result result =
             prefetched ? std::move(*prefetched) : m_router->execute(command);
-        if (!result.ok()) {
+        qint64 start = 0;
+        if (!result.ok() ||
+            !RedisReply::toInt64(RedisReply::element(result.reply.get(), 0), &start)) {
             out->clear();
             return fail(error, u"read of %1 from q %2 failed: %3"_qs.arg(symbol).arg(from).arg(
                                    result.message()));
         }
-        const redisReply *entries = result.reply.get();
+        const redisReply *entries = RedisReply::element(result.reply.get(), 1);
+        const qsizetype before = out->size();
+        const qsizetype wanted = before + count;
         const qsizetype got = RedisReply::size(entries);
-        qint64 lastSeq = 0;
-        if (got == count && got == remaining && m_options.prefetch &&
-            parseEntryId(RedisReply::element(entries, got - 1), &lastSeq)) {
+        qint64 topSeq = 0;
+        if (got > 0 && count == remaining && m_options.prefetch &&
+            parseEntryId(RedisReply::element(entries, got - 1), &topSeq) &&
+            topSeq >= start + count - 1) {
             // A full page ends this read: a catch-up asks for the page after it next. Asked
             // now, Redis prepares it while this page is parsed.
-            m_router->prefetch(xrange(lastSeq + 1, pageSize));
+            m_router->prefetch(page(start + count, pageSize));
         }
-        for (qsizetype i = 0; i < got; ++i) {
-            Tick tick;
-            if (!parseEntry(RedisReply::element(entries, i), symbol, &tick)) {
+        for (qsizetype i = 0; i < got && out->size() < wanted; ++i) {
+            const redisReply *entry = RedisReply::element(entries, i);
+            if (!parseEntry(entry, symbol, start, wanted, out)) {
                 out->clear();
-                return fail(error, u"entry %1 of %2 is not a tick"_qs.arg(
-                                       QString::fromUtf8(RedisReply::bytes(RedisReply::element(
-                                           RedisReply::element(entries, i), 0))),
-                                       QString::fromUtf8(key)));
+                return fail(error,
+                            u"entry %1 of %2 is not a tick entry"_qs.arg(
+                                QString::fromUtf8(RedisReply::bytes(RedisReply::element(entry, 0))),
+                                QString::fromUtf8(key)));
             }
-            out->append(std::move(tick));
         }
-        if (got < count)
+        if (out->size() < wanted)
             break;
-        remaining -= got;
         from = out->constLast().seq + 1;
     }
     return true;

@@ -21,7 +21,7 @@ struct RedisStoreOptions
     // and calls fail fast ("redis unavailable ..., retry in N ms") until it may be tried again.
     BackoffConfig backoff{100, 5000};
     CircuitBreakerConfig breaker{3, 2000, 1};
-    // XRANGE COUNT per round trip: a long read is paged, never loaded in one reply.
+    // Ticks per round trip: a long read is paged, never loaded in one reply.
     int readPageSize = 10'000;
     // After a read that ends on a full page, ask for the next page at once (a catch-up reads
     // it next): Redis prepares it while the store thread parses. Off only to measure it.
@@ -35,10 +35,12 @@ struct RedisStoreOptions
 // The history in Redis (one server or a Redis Cluster), shared by every server process that
 // points at it (protocol 6.5): the same q and the same epoch for all.
 //
-// Per symbol a stream (ids "q-0", so reading from q is a direct seek) and a meta hash, both
-// under the symbol's {hash tag}, written by one Lua script per symbol per batch: it allocates q
-// from the meta's last_seq, XADDs the ticks, updates the meta and publishes "first last writer"
-// on the symbol's notify channel (RedisNotifier). See RedisKeys for the layout.
+// Per symbol a stream and a meta hash, both under the symbol's {hash tag}, written by one Lua
+// script per symbol per batch: it allocates q from the meta's last_seq, XADDs the batch's ticks
+// as entries of up to TicksPerEntry ticks (id "L-0", L the q of the entry's last tick, so
+// reading from q is a direct seek), updates the meta and publishes "first last writer" on the
+// symbol's notify channel (RedisNotifier). One entry per batch, not one per tick, is what makes
+// Redis's work per tick small (layout in RedisScript.cpp, keys in RedisKeys).
 //
 // append() is one pipelined round trip per node for the whole batch. It is all or nothing per
 // symbol; across symbols on different cluster nodes it cannot be: when some symbols were
@@ -68,6 +70,10 @@ public:
     // Parses the URL (see RedisUrl); null with *error set when it is not valid.
     static std::unique_ptr<RedisTickStore> fromUrl(const QString &text, QString *error,
                                                    RedisStoreOptions options = {});
+
+    // Ticks per stream entry at most: a read from inside an entry parses up to this many ticks
+    // it does not return, and a trim looks inside one entry at most this long.
+    static constexpr qsizetype TicksPerEntry = 256;
 
     QString kind() const override { return u"redis"_qs; }
     QString location() const override { return m_url.display(); }
