@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 #include <variant>
 
@@ -53,7 +52,8 @@ struct PublishCommand
 };
 
 struct PingCommand
-{};
+{
+};
 
 struct RefreshCommand
 {

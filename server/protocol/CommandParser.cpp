@@ -1,11 +1,10 @@
 #include "CommandParser.h"
 
+#include "JsonReader.h"
+#include "PublishFrameReader.h"
 #include "core/Symbol.h"
 
-#include "JsonReader.h"
-
 #include <QSet>
-
 #include <cmath>
 
 namespace tickscope {
@@ -62,10 +61,9 @@ std::variant<QStringList, Failure> parseSymbolList(const JsonValue &object)
     if (array.empty())
         return badRequest(u"symbols must name at least one symbol"_qs);
     if (array.size() > size_t(ProtocolLimits::MaxSymbolsPerCommand)) {
-        return Failure{ErrorCode::TooManySymbols,
-                       u"a command names at most %1 symbols, got %2"_qs
-                           .arg(ProtocolLimits::MaxSymbolsPerCommand)
-                           .arg(array.size())};
+        return Failure{ErrorCode::TooManySymbols, u"a command names at most %1 symbols, got %2"_qs
+                                                      .arg(ProtocolLimits::MaxSymbolsPerCommand)
+                                                      .arg(array.size())};
     }
     QStringList symbols;
     QSet<QString> seen;
@@ -216,13 +214,20 @@ CommandParser::Result CommandParser::parse(const QByteArray &frame)
 
 CommandParser::Result CommandParser::parse(QStringView frame)
 {
+    if (std::optional<Result> publish = PublishFrameReader::read(frame))
+        return std::move(*publish);
+    return parseTree(frame);
+}
+
+CommandParser::Result CommandParser::parseTree(QStringView frame)
+{
     Result result;
     JsonReader::Error parseError;
     const auto document = JsonReader::parse(frame, &parseError);
     if (!document) {
-        result.error = {ErrorCode::BadRequest, u"frame is not valid JSON: %1 at offset %2"_qs
-                                                   .arg(parseError.message)
-                                                   .arg(parseError.offset)};
+        result.error = {ErrorCode::BadRequest,
+                        u"frame is not valid JSON: %1 at offset %2"_qs.arg(parseError.message)
+                            .arg(parseError.offset)};
         return result;
     }
     if (!document->isObject()) {

@@ -21,8 +21,12 @@ public:
         bool ok() const { return command.has_value(); }
     };
 
+    // Publish frames of the usual shape go through PublishFrameReader; every other frame, and
+    // every error, through parseTree().
     static Result parse(QStringView frame);
     static Result parse(const QByteArray &frame);
+    // The general path: the frame as a JSON tree (JsonReader), then the command's rules.
+    static Result parseTree(QStringView frame);
 };
 
 } // namespace tickscope

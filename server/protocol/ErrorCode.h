@@ -5,7 +5,8 @@
 namespace tickscope {
 
 // The `code` of an `error` message and of HTTP error bodies (PROTOCOL.md sections 1 and 4).
-enum class ErrorCode {
+enum class ErrorCode
+{
     BadRequest,
     UnknownOp,
     InvalidSymbol,

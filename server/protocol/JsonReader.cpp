@@ -187,14 +187,30 @@ bool JsonReader::parseString(QString &out)
         const char16_t e = m_text[m_pos].unicode();
         ++m_pos;
         switch (e) {
-        case u'"': out.append(u'"'); break;
-        case u'\\': out.append(u'\\'); break;
-        case u'/': out.append(u'/'); break;
-        case u'b': out.append(u'\b'); break;
-        case u'f': out.append(u'\f'); break;
-        case u'n': out.append(u'\n'); break;
-        case u'r': out.append(u'\r'); break;
-        case u't': out.append(u'\t'); break;
+        case u'"':
+            out.append(u'"');
+            break;
+        case u'\\':
+            out.append(u'\\');
+            break;
+        case u'/':
+            out.append(u'/');
+            break;
+        case u'b':
+            out.append(u'\b');
+            break;
+        case u'f':
+            out.append(u'\f');
+            break;
+        case u'n':
+            out.append(u'\n');
+            break;
+        case u'r':
+            out.append(u'\r');
+            break;
+        case u't':
+            out.append(u'\t');
+            break;
         case u'u': {
             if (m_pos + 4 > m_text.size())
                 return fail(u"truncated \\u escape"_qs);
@@ -218,51 +234,69 @@ bool JsonReader::parseString(QString &out)
 
 bool JsonReader::parseNumber(JsonValue &out)
 {
-    const qsizetype start = m_pos;
-    bool integer = true;
-    if (m_text[m_pos] == u'-')
-        ++m_pos;
-    const auto digits = [this] {
-        const qsizetype from = m_pos;
-        while (m_pos < m_text.size() && m_text[m_pos] >= u'0' && m_text[m_pos] <= u'9')
-            ++m_pos;
-        return m_pos - from;
+    Number number;
+    QString message;
+    if (!readNumber(m_text, &m_pos, &number, &message))
+        return fail(message);
+    out.m_type = JsonValue::Type::Number;
+    out.m_isInteger = number.isInteger;
+    out.m_integer = number.integer;
+    out.m_number = number.value;
+    return true;
+}
+
+bool JsonReader::readNumber(QStringView text, qsizetype *pos, Number *out, QString *error)
+{
+    const auto fail = [error](const QString &message) {
+        *error = message;
+        return false;
     };
-    const qsizetype intStart = m_pos;
+    qsizetype &at = *pos;
+    const qsizetype start = at;
+    bool integer = true;
+    if (at < text.size() && text[at] == u'-')
+        ++at;
+    const auto digits = [&text, &at] {
+        const qsizetype from = at;
+        while (at < text.size() && text[at] >= u'0' && text[at] <= u'9')
+            ++at;
+        return at - from;
+    };
+    const qsizetype intStart = at;
     const qsizetype intDigits = digits();
     if (intDigits == 0)
         return fail(u"invalid number"_qs);
-    if (m_text[intStart] == u'0' && intDigits > 1)
+    if (text[intStart] == u'0' && intDigits > 1)
         return fail(u"leading zeros are not allowed in numbers"_qs);
-    if (m_pos < m_text.size() && m_text[m_pos] == u'.') {
+    if (at < text.size() && text[at] == u'.') {
         integer = false;
-        ++m_pos;
+        ++at;
         if (digits() == 0)
             return fail(u"invalid number: digits expected after '.'"_qs);
     }
-    if (m_pos < m_text.size() && (m_text[m_pos] == u'e' || m_text[m_pos] == u'E')) {
+    if (at < text.size() && (text[at] == u'e' || text[at] == u'E')) {
         integer = false;
-        ++m_pos;
-        if (m_pos < m_text.size() && (m_text[m_pos] == u'+' || m_text[m_pos] == u'-'))
-            ++m_pos;
+        ++at;
+        if (at < text.size() && (text[at] == u'+' || text[at] == u'-'))
+            ++at;
         if (digits() == 0)
             return fail(u"invalid number: digits expected in the exponent"_qs);
     }
     // Numbers are ASCII: narrow them for from_chars.
-    const qsizetype length = m_pos - start;
+    const qsizetype length = at - start;
     if (length > 400)
         return fail(u"number too long"_qs);
     char buffer[401];
     for (qsizetype i = 0; i < length; ++i)
-        buffer[i] = char(m_text[start + i].unicode());
-    out.m_type = JsonValue::Type::Number;
+        buffer[i] = char(text[start + i].unicode());
+    *out = Number{};
     if (integer) {
         qint64 value = 0;
         const auto result = std::from_chars(buffer, buffer + length, value);
         if (result.ec == std::errc()) {
-            out.m_isInteger = true;
-            out.m_integer = value;
-            out.m_number = double(value);
+            out->isInteger = true;
+            out->integer = value;
+            out->value = double(value);
             return true;
         }
     }
@@ -270,7 +304,7 @@ bool JsonReader::parseNumber(JsonValue &out)
     const auto result = std::from_chars(buffer, buffer + length, value);
     if (result.ec != std::errc() || !std::isfinite(value))
         return fail(u"number out of range"_qs);
-    out.m_number = value;
+    out->value = value;
     return true;
 }
 

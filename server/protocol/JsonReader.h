@@ -21,6 +21,16 @@ public:
 
     static std::optional<JsonValue> parse(QStringView text, Error *error);
 
+    struct Number
+    {
+        double value = 0.0;
+        qint64 integer = 0;
+        bool isInteger = false; // an integer literal that fits in 64 bits
+    };
+    // Reads the JSON number at text[*pos] and moves *pos past it; false with *error set when
+    // it is not one (as parse() would report it).
+    static bool readNumber(QStringView text, qsizetype *pos, Number *out, QString *error);
+
 private:
     explicit JsonReader(QStringView text) : m_text(text) {}
 

@@ -2,7 +2,6 @@
 
 #include <QString>
 #include <QStringView>
-
 #include <utility>
 #include <vector>
 
@@ -13,7 +12,15 @@ namespace tickscope {
 class JsonValue
 {
 public:
-    enum class Type { Null, Bool, Number, String, Array, Object };
+    enum class Type
+    {
+        Null,
+        Bool,
+        Number,
+        String,
+        Array,
+        Object
+    };
 
     Type type() const { return m_type; }
     bool isNull() const { return m_type == Type::Null; }

@@ -156,6 +156,10 @@ def command_seeds():
                    'false,null,-0,0.5e+3]}',
         "deep": '{"op":"ping","x":' + "[" * 40 + "]" * 40 + "}",
         "duplicate-keys": '{"op":"history","op":"ping","id":-9223372036854775808}',
+        "publish-spaced": ' { "ticks" : [ { "p" : 1.5 , "t" : 0 , "s" : "A" , "v" : -0.0 } ,\n'
+                          '\t{"v":1e2,"s":"A","p":-0}] , "id" : -3 , "op" : "publish" }\r\n',
+        "publish-near-miss": '{"op":"publish","id":1,"ticks":[{"s":"A","p":1,"t":1,"t":2},'
+                             '{"s":"A","p":1,"x":0},{"s":"A\\u0042","p":1}]}',
     }
 
 

@@ -5,6 +5,7 @@
 // Properties beyond "no crash, no sanitizer report":
 // - every reply, errors included, is one valid JSON object for JsonReader, and an error
 //   carries the parser's message unchanged through the JSON escaping;
+// - a frame PublishFrameReader takes gives exactly what the general path (parseTree) gives;
 // - published prices and sizes come back exactly (the shortest round-trip text), and
 //   symbol lists come back as given.
 
@@ -12,6 +13,7 @@
 #include "core/Symbol.h"
 #include "protocol/CommandParser.h"
 #include "protocol/JsonReader.h"
+#include "protocol/PublishFrameReader.h"
 #include "protocol/ServerMessage.h"
 
 #include <QSet>
@@ -128,6 +130,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0; // closed with 1009 before the parser sees it
     const QString frame = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
     const CommandParser::Result result = CommandParser::parse(QStringView(frame));
+    if (const auto fast = PublishFrameReader::read(QStringView(frame))) {
+        const CommandParser::Result tree = CommandParser::parseTree(QStringView(frame));
+        fuzz::check(tree.ok() && tree.id == fast->id && tree.command->id == fast->command->id,
+                    "the publish reader took a frame the general path reads otherwise", frame);
+        const auto *a = std::get_if<PublishCommand>(&fast->command->body);
+        const auto *b = std::get_if<PublishCommand>(&tree.command->body);
+        fuzz::check(a && b && a->ticks.size() == b->ticks.size(),
+                    "the publish reader read other ticks", frame);
+        for (qsizetype i = 0; i < a->ticks.size(); ++i) {
+            const Tick &x = a->ticks.at(i);
+            const Tick &y = b->ticks.at(i);
+            // Bitwise: -0.0 and 0.0 must not be confused.
+            fuzz::check(x.symbol == y.symbol && x.timeUs == y.timeUs && x.seq == y.seq &&
+                            std::signbit(x.price) == std::signbit(y.price) && x.price == y.price &&
+                            std::signbit(x.size) == std::signbit(y.size) && x.size == y.size,
+                        "the publish reader read other ticks", frame);
+        }
+    }
     if (!result.ok()) {
         fuzz::check(!result.error.message.isEmpty(), "an error without a message");
         const JsonValue reply =
