@@ -1,5 +1,7 @@
 #include "JsonReader.h"
 
+#include <QScopeGuard>
+
 #include <charconv>
 #include <cmath>
 
@@ -251,7 +253,8 @@ bool JsonReader::readNumber(QStringView text, qsizetype *pos, Number *out, QStri
         *error = message;
         return false;
     };
-    qsizetype &at = *pos;
+    qsizetype at = *pos;
+    const auto advance = qScopeGuard([pos, &at] { *pos = at; });
     const qsizetype start = at;
     bool integer = true;
     if (at < text.size() && text[at] == u'-')
