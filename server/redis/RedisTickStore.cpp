@@ -46,10 +46,10 @@ bool parseEntryId(const redisReply *entry, qint64 *seq)
     return dash > 0 && parseInt(id.first(dash), seq);
 }
 
-// Reads the next space-separated value of `data` from *pos.
+// Reads the next space-separated value of `data` from *pos; empty past the end.
 QByteArrayView nextWord(QByteArrayView data, qsizetype *pos)
 {
-    const qsizetype start = *pos;
+    const qsizetype start = std::min(*pos, data.size());
     qsizetype end = start;
     while (end < data.size() && data[end] != ' ')
         ++end;

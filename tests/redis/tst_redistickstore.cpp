@@ -437,6 +437,10 @@ private slots:
             u"n"_qs, u"3"_qs, u"x"_qs, u"5"_qs, u"m"_qs, u"5"_qs, u"d"_qs, u"4 1.5 1 5 1.5 1"_qs};
         QTest::newRow("not a number") << QStringList{u"n"_qs, u"1"_qs, u"x"_qs, u"5"_qs,
                                                      u"m"_qs, u"5"_qs, u"d"_qs, u"5 one 1"_qs};
+        QTest::newRow("empty data")
+            << QStringList{u"n"_qs, u"1"_qs, u"x"_qs, u"5"_qs, u"m"_qs, u"5"_qs, u"d"_qs, u""_qs};
+        QTest::newRow("cut inside a tick") << QStringList{
+            u"n"_qs, u"2"_qs, u"x"_qs, u"5"_qs, u"m"_qs, u"5"_qs, u"d"_qs, u"4 1.5 1 5 "_qs};
         QTest::newRow("n is zero") << QStringList{u"n"_qs, u"0"_qs, u"d"_qs, u""_qs};
         QTest::newRow("no tick") << QStringList{u"a"_qs, u"b"_qs};
     }
