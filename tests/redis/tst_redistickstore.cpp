@@ -365,6 +365,55 @@ private slots:
         }
     }
 
+    // Batches of random sizes (entries of 1 to 256 ticks, batches split across entries),
+    // times mostly rising and sometimes far back, trimmed by random policies: the cuts fall
+    // anywhere inside entries. Every round is compared with the memory store.
+    void randomBatchesTrimLikeMemoryStore_data() { addBackends(); }
+    void randomBatchesTrimLikeMemoryStore()
+    {
+        QFETCH(QString, backend);
+        RedisStoreOptions options;
+        options.trimScanBudget = 256;
+        options.readPageSize = 97;
+        auto redis = makeRedis(backend, m_prefix, options);
+        QVERIFY(redis->open(nullptr));
+        MemoryTickStore memory;
+        QVERIFY(memory.open(nullptr));
+        QRandomGenerator random(7);
+        qint64 now = 1'000'000;
+        for (int round = 0; round < 40; ++round) {
+            TickList batch;
+            const int size = random.bounded(1, 700);
+            for (int i = 0; i < size; ++i) {
+                now += random.bounded(0, 5);
+                const qint64 t = random.bounded(0, 20) == 0 ? now - random.bounded(0, 4000) : now;
+                batch.append(tick(random.bounded(0, 3) ? u"X"_qs : u"Y"_qs, t, double(i) / 4));
+            }
+            TickList same = batch;
+            QString error;
+            QVERIFY2(redis->append(batch, &error), qPrintable(error));
+            QVERIFY(memory.append(same, nullptr));
+            const RetentionPolicy policy{random.bounded(0, 3) ? random.bounded(0, 900) : 0,
+                                         random.bounded(0, 3) ? random.bounded(1, 3000) : 0};
+            const qint64 removed = redis->trim(policy, now, &error);
+            QVERIFY2(removed >= 0, qPrintable(error));
+            QCOMPARE(removed, memory.trim(policy, now, nullptr));
+            QCOMPARE(redis->symbols(), memory.symbols());
+            for (const QString &symbol : {u"X"_qs, u"Y"_qs}) {
+                QCOMPARE(readAll(*redis, symbol), readAll(memory, symbol));
+                const auto state = memory.symbol(symbol);
+                if (!state || state->firstSeq == 0)
+                    continue;
+                // A read from before the first retained q starts at it.
+                TickList page;
+                QVERIFY(redis->read(symbol, 1, 5, &page, nullptr));
+                TickList expected;
+                QVERIFY(memory.read(symbol, 1, 5, &expected, nullptr));
+                QCOMPARE(page, expected);
+            }
+        }
+    }
+
     // Histories written with one tick per entry (before entries held batches) are read,
     // continued and trimmed like new ones; checked against the memory store.
     void oneTickEntriesStillWork()
