@@ -34,12 +34,18 @@ bool JsonReader::fail(const QString &message)
 
 void JsonReader::skipWhitespace()
 {
-    while (m_pos < m_text.size()) {
-        const char16_t c = m_text[m_pos].unicode();
+    m_pos = skipWhitespace(m_text, m_pos);
+}
+
+qsizetype JsonReader::skipWhitespace(QStringView text, qsizetype pos)
+{
+    while (pos < text.size()) {
+        const char16_t c = text[pos].unicode();
         if (c != u' ' && c != u'\t' && c != u'\n' && c != u'\r')
             break;
-        ++m_pos;
+        ++pos;
     }
+    return pos;
 }
 
 bool JsonReader::parseLiteral(QStringView literal)

@@ -30,6 +30,8 @@ public:
     // Reads the JSON number at text[*pos] and moves *pos past it; false with *error set when
     // it is not one (as parse() would report it).
     static bool readNumber(QStringView text, qsizetype *pos, Number *out, QString *error);
+    // The position of the first character at or after `pos` that is not JSON whitespace.
+    static qsizetype skipWhitespace(QStringView text, qsizetype pos);
 
 private:
     explicit JsonReader(QStringView text) : m_text(text) {}

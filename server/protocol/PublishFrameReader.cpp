@@ -18,12 +18,7 @@ std::optional<CommandParser::Result> PublishFrameReader::read(QStringView frame)
 
 void PublishFrameReader::skipWhitespace()
 {
-    while (m_pos < m_text.size()) {
-        const char16_t c = m_text[m_pos].unicode();
-        if (c != u' ' && c != u'\t' && c != u'\n' && c != u'\r')
-            return;
-        ++m_pos;
-    }
+    m_pos = JsonReader::skipWhitespace(m_text, m_pos);
 }
 
 bool PublishFrameReader::expect(char16_t c)
