@@ -1,7 +1,6 @@
 #include "JsonReader.h"
 
 #include <QScopeGuard>
-
 #include <charconv>
 #include <cmath>
 
