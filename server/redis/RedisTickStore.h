@@ -26,7 +26,7 @@ struct RedisStoreOptions
     // After a read that ends on a full page, ask for the next page at once (a catch-up reads
     // it next): Redis prepares it while the store thread parses. Off only to measure it.
     bool prefetch = true;
-    // Entries a trim may scan per symbol and call when times go backwards (see RedisScript).
+    // Ticks a trim may scan per symbol and call when times go backwards (see RedisScript).
     int trimScanBudget = 100'000;
     // Monotonic milliseconds for the breaker and backoff; injectable for tests.
     std::function<qint64()> clock;
