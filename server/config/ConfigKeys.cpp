@@ -508,8 +508,9 @@ QList<ConfigKey> buildTable()
         {u"heartbeat"_qs, u"DURATION"_qs, u"interval of WebSocket pings"_qs, K::Plain, QString(),
          &applyDuration<&ServerConfig::heartbeat, 1000, 600'000>,
          &displayDuration<&ServerConfig::heartbeat>},
-        {u"flush-window"_qs, u"DURATION"_qs, u"how long ticks are gathered into one frame"_qs,
-         K::Plain, QString(), &applyDuration<&ServerConfig::flushWindow, 1, 1000>,
+        {u"flush-window"_qs, u"DURATION"_qs,
+         u"how long ticks gather into one batch while the store is busy"_qs, K::Plain, QString(),
+         &applyDuration<&ServerConfig::flushWindow, 1, 1000>,
          &displayDuration<&ServerConfig::flushWindow>},
 
         // --- storage ---

@@ -36,10 +36,16 @@ bool BatchWriter::submit(TickList ticks, Ack ack)
     if (ack)
         m_pendingAcks.push_back({m_pending.size(), ticks.size(), std::move(ack)});
     m_pending.append(std::move(ticks));
-    if (m_pending.size() >= FlushAtTicks)
+    if (m_pending.size() >= FlushAtTicks) {
         flush();
-    else if (!m_timer.isActive())
-        m_timer.start(m_windowMs);
+        return true;
+    }
+    // An idle store writes at the end of this event-loop pass (whatever every producer's
+    // frames of this pass brought): waiting a window would only add latency. A busy
+    // store gathers for a window, so batches grow with the load.
+    const int wait = m_inFlight == 0 ? 0 : m_windowMs;
+    if (!m_timer.isActive() || m_timer.remainingTime() > wait)
+        m_timer.start(wait);
     return true;
 }
 
@@ -75,7 +81,9 @@ void BatchWriter::flush()
                 pending.ack(result.ok, result.ticks.mid(pending.offset, pending.count),
                             result.error);
             }
-            if (!m_pending.isEmpty() && !m_timer.isActive())
+            // What gathered behind this write goes out now if the store is idle again or its
+            // window already ran out while the store was full.
+            if (!m_pending.isEmpty() && (m_inFlight == 0 || !m_timer.isActive()))
                 flush();
             maybeFinishDrain();
         });

@@ -4,16 +4,16 @@
 
 #include <QObject>
 #include <QTimer>
-
 #include <deque>
 #include <functional>
 
 namespace tickscope {
 
-// Collects ticks from every producer for one flush window and writes them to the
-// store as one batch: one transaction (or one Redis round trip) per window instead of
-// one per tick. Only after the store committed a batch does it enter the history and
-// reach viewers, and only then are producers acknowledged.
+// Collects ticks from every producer and writes them to the store in batches: one
+// transaction (or one Redis round trip) per batch instead of one per tick. While the
+// store is idle a batch is what one event-loop pass brought; while a write is in flight
+// ticks gather for up to one flush window. Only after the store committed a batch does
+// it enter the history and reach viewers, and only then are producers acknowledged.
 class BatchWriter : public QObject
 {
     Q_OBJECT

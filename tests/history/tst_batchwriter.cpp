@@ -46,6 +46,39 @@ private slots:
         QCOMPARE(history.state(u"A"_qs)->lastPrice, 3.0);
     }
 
+    // With a window far longer than the test's timeouts, only the idle-store rule can
+    // get these ticks written: a writer that waited its window would fail here.
+    void idleStoreWritesWithoutWaitingAWindow()
+    {
+        QTemporaryDir dir;
+        StoreThread store(std::make_unique<SqliteTickStore>(dir.filePath(u"h.sqlite"_qs)));
+        TickHistory history(&store, 1 << 20);
+        bool opened = false;
+        history.open([&](bool ok, const QString &) { opened = ok; });
+        QTRY_VERIFY(opened);
+        BatchWriter writer(&history, 60'000, 1000);
+        QSignalSpy committed(&writer, &BatchWriter::committed);
+
+        int acked = 0;
+        const auto ack = [&](bool ok, const TickList &, const QString &) {
+            QVERIFY(ok);
+            ++acked;
+        };
+        QVERIFY(writer.submit({{u"A"_qs, 0, 1, 1.0, 1.0}}, ack));
+        QTRY_COMPARE(acked, 1);
+        QCOMPARE(committed.size(), 1);
+
+        // Ticks that arrive while a write is in flight gather behind it and go out as
+        // one batch as soon as it returns, not a window later.
+        QVERIFY(writer.submit({{u"A"_qs, 0, 2, 2.0, 1.0}}, ack));
+        QCoreApplication::processEvents(); // the write of tick 2 starts
+        QVERIFY(writer.submit({{u"A"_qs, 0, 3, 3.0, 1.0}}, ack));
+        QVERIFY(writer.submit({{u"A"_qs, 0, 4, 4.0, 1.0}}, ack));
+        QTRY_COMPARE(acked, 4);
+        QCOMPARE(history.state(u"A"_qs)->lastSeq, 4);
+        QVERIFY(committed.size() <= 3);
+    }
+
     void refusesWhenFull()
     {
         StoreThread store(std::make_unique<MemoryTickStore>());
