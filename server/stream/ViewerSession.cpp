@@ -697,6 +697,15 @@ void ViewerSession::sendText(const QString &text, qint64 bytes)
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     m_socket->sendTextMessage(text);
+    if (m_catchingUp == 0) {
+        // QWebSocket queues a frame's header and payload as two blocks of the socket's
+        // buffer, and Qt writes one block per event-loop pass: unflushed, a live frame's
+        // payload would wait behind whatever the next pass brings (parsing the next
+        // publish, say). Catch-up frames are left to Qt: they are paced by bytesWritten,
+        // which a flush can emit (or, inside another bytesWritten, swallow) before the
+        // caller has finished with its frame.
+        m_socket->flush();
+    }
     m_services.metrics->bytesSent(bytes);
     m_services.metrics->framesSent();
 }
