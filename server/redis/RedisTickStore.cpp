@@ -68,6 +68,7 @@ bool parseEntry(const redisReply *entry, const QString &symbol, qint64 from, qsi
         return false;
     const redisReply *fields = RedisReply::element(entry, 1);
     QByteArrayView t, p, v, d;
+    bool relative = false; // e: every t but the first relative to the one before
     qint64 n = 1;
     for (qsizetype i = 0; i + 1 < RedisReply::size(fields); i += 2) {
         const QByteArrayView name = view(RedisReply::element(fields, i));
@@ -84,8 +85,13 @@ bool parseEntry(const redisReply *entry, const QString &symbol, qint64 from, qsi
         case 'v':
             v = value;
             break;
-        case 'd':
+        case 'e':
             d = value;
+            relative = true;
+            break;
+        case 'd':
+            if (!relative)
+                d = value;
             break;
         case 'n':
             if (!parseInt(value, &n) || n < 1)
@@ -101,21 +107,29 @@ bool parseEntry(const redisReply *entry, const QString &symbol, qint64 from, qsi
             return false;
     }
     qsizetype pos = 0;
+    qint64 timeUs = 0;
     for (; q <= last && out->size() < limit; ++q) {
         if (!d.isNull()) {
             t = nextWord(d, &pos);
             p = nextWord(d, &pos);
             v = nextWord(d, &pos);
         }
+        qint64 value = 0;
+        if (!parseInt(t, &value))
+            return false;
+        // Every t before `from` is still read: the ones after are relative to it.
+        if (!relative)
+            timeUs = value;
+        else if (__builtin_add_overflow(timeUs, value, &timeUs))
+            return false;
         if (q < from)
             continue;
         Tick tick;
         tick.seq = q;
         tick.symbol = symbol;
-        if (!parseInt(t, &tick.timeUs) || !parseDouble(p, &tick.price) ||
-            !parseDouble(v, &tick.size)) {
+        tick.timeUs = timeUs;
+        if (!parseDouble(p, &tick.price) || !parseDouble(v, &tick.size))
             return false;
-        }
         out->append(std::move(tick));
     }
     return true;
@@ -434,11 +448,14 @@ bool RedisTickStore::append(TickList &ticks, QString *error)
             QByteArray data;
             data.reserve(32 * (end - start));
             qint64 maxTime = std::numeric_limits<qint64>::min();
+            qint64 previousTime = 0;
             for (qsizetype k = start; k < end; ++k) {
                 const Tick &tick = ticks.at(group.positions.at(k));
                 if (k > start)
                     data.append(' ');
-                TickJson::appendInteger(data, tick.timeUs);
+                // The field e: every t but the first as the step from the one before.
+                TickJson::appendInteger(data, tick.timeUs - previousTime);
+                previousTime = tick.timeUs;
                 data.append(' ');
                 TickJson::appendNumber(data, tick.price);
                 data.append(' ');

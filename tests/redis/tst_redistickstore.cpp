@@ -414,10 +414,17 @@ private slots:
         }
     }
 
-    // Histories written with one tick per entry (before entries held batches) are read,
-    // continued and trimmed like new ones; checked against the memory store.
-    void oneTickEntriesStillWork()
+    // Histories of the two earlier layouts (docs/redis.md) are read, continued (in the
+    // current one) and trimmed like new ones; checked against the memory store.
+    void olderLayoutsStillWork_data()
     {
+        QTest::addColumn<int>("ticksPerEntry");
+        QTest::newRow("one tick per entry (t, p, v)") << 1;
+        QTest::newRow("entries with whole times (d)") << 8;
+    }
+    void olderLayoutsStillWork()
+    {
+        QFETCH(int, ticksPerEntry);
         auto redis = makeRedis(u"redis"_qs, m_prefix);
         QVERIFY(redis->open(nullptr));
         MemoryTickStore memory;
@@ -428,18 +435,30 @@ private slots:
         for (int q = 1; q <= 40; ++q) {
             const qint64 t = q % 5 == 0 ? 10 * q - 35 : 10 * q; // some go backwards
             old.append(tick(u"X"_qs, t, 1.0 + q / 4.0, q));
-            QStringList args{u"XADD"_qs,
-                             ticksKey,
-                             u"%1-0"_qs.arg(q),
-                             u"t"_qs,
-                             QString::number(t),
-                             u"p"_qs,
-                             QString::number(1.0 + q / 4.0, 'g', 17),
-                             u"v"_qs,
-                             QString::number(q)};
-            maxT = std::max(maxT, t);
-            if (maxT != t)
-                args << u"m"_qs << QString::number(maxT);
+        }
+        for (qsizetype start = 0; start < old.size(); start += ticksPerEntry) {
+            const TickList entry = old.mid(start, ticksPerEntry);
+            const qint64 before = maxT;
+            qint64 largest = entry.first().timeUs;
+            QStringList data;
+            for (const Tick &t : entry) {
+                largest = std::max(largest, t.timeUs);
+                data << QString::number(t.timeUs) << QString::number(t.price, 'g', 17)
+                     << QString::number(t.size);
+            }
+            maxT = std::max(maxT, largest);
+            QStringList args{u"XADD"_qs, ticksKey, u"%1-0"_qs.arg(start + entry.size())};
+            if (ticksPerEntry == 1) {
+                args << u"t"_qs << data[0] << u"p"_qs << data[1] << u"v"_qs << data[2];
+                if (maxT != entry.first().timeUs)
+                    args << u"m"_qs << QString::number(maxT);
+            } else {
+                args << u"n"_qs << QString::number(entry.size());
+                if (start > 0)
+                    args << u"b"_qs << QString::number(before);
+                args << u"x"_qs << QString::number(largest) << u"m"_qs << QString::number(maxT)
+                     << u"d"_qs << data.join(u' ');
+            }
             QVERIFY(!m_server->cli(args).isEmpty());
         }
         m_server->cli({u"HSET"_qs, m_prefix + u":{X}:meta"_qs, u"first_seq"_qs, u"1"_qs,
@@ -458,7 +477,8 @@ private slots:
         QCOMPARE(page.first().seq, 38);
 
         qint64 now = 400;
-        const QList<RetentionPolicy> policies{{60, 0}, {0, 150}, {45, 120}, {0, 60}};
+        // The first age cut (t < 365) falls inside the last old entry (q 33-40).
+        const QList<RetentionPolicy> policies{{0, 125}, {60, 0}, {45, 120}, {0, 60}};
         for (const RetentionPolicy &policy : policies) {
             TickList batch;
             for (int i = 0; i < 30; ++i) {
@@ -491,6 +511,11 @@ private slots:
         QTest::newRow("cut inside a tick") << QStringList{
             u"n"_qs, u"2"_qs, u"x"_qs, u"5"_qs, u"m"_qs, u"5"_qs, u"d"_qs, u"4 1.5 1 5 "_qs};
         QTest::newRow("n is zero") << QStringList{u"n"_qs, u"0"_qs, u"d"_qs, u""_qs};
+        QTest::newRow("e: fewer ticks than n") << QStringList{
+            u"n"_qs, u"3"_qs, u"x"_qs, u"5"_qs, u"m"_qs, u"5"_qs, u"e"_qs, u"4 1.5 1 1 1.5 1"_qs};
+        QTest::newRow("e: a step past the range of t")
+            << QStringList{u"n"_qs, u"2"_qs, u"x"_qs, u"5"_qs,
+                           u"m"_qs, u"5"_qs, u"e"_qs, u"9223372036854775807 1.5 1 1 1.5 1"_qs};
         QTest::newRow("no tick") << QStringList{u"a"_qs, u"b"_qs};
     }
     void malformedEntryIsAnError()
