@@ -15,15 +15,20 @@ using namespace tickscope;
 class tst_BatchWriter : public QObject
 {
     Q_OBJECT
+    static bool open(TickHistory &history)
+    {
+        bool opened = false;
+        history.open([&](bool ok, const QString &) { opened = ok; });
+        return QTest::qWaitFor([&] { return opened; });
+    }
+
 private slots:
     void batchesAndAcknowledges()
     {
         QTemporaryDir dir;
         StoreThread store(std::make_unique<SqliteTickStore>(dir.filePath(u"h.sqlite"_qs)));
         TickHistory history(&store, 1 << 20);
-        bool opened = false;
-        history.open([&](bool ok, const QString &) { opened = ok; });
-        QTRY_VERIFY(opened);
+        QVERIFY(open(history));
         BatchWriter writer(&history, 20, 1000);
         QSignalSpy committed(&writer, &BatchWriter::committed);
 
@@ -53,9 +58,7 @@ private slots:
         QTemporaryDir dir;
         StoreThread store(std::make_unique<SqliteTickStore>(dir.filePath(u"h.sqlite"_qs)));
         TickHistory history(&store, 1 << 20);
-        bool opened = false;
-        history.open([&](bool ok, const QString &) { opened = ok; });
-        QTRY_VERIFY(opened);
+        QVERIFY(open(history));
         BatchWriter writer(&history, 60'000, 1000);
         QSignalSpy committed(&writer, &BatchWriter::committed);
 
@@ -83,9 +86,7 @@ private slots:
     {
         StoreThread store(std::make_unique<MemoryTickStore>());
         TickHistory history(&store, 1 << 20);
-        bool opened = false;
-        history.open([&](bool ok, const QString &) { opened = ok; });
-        QTRY_VERIFY(opened);
+        QVERIFY(open(history));
         BatchWriter writer(&history, 1000, 10);
         TickList eight(8, Tick{u"A"_qs, 0, 1, 1.0, 1.0});
         QVERIFY(writer.submit(eight));
@@ -104,9 +105,7 @@ private slots:
         SqliteTickStore *raw = sqlite.get();
         StoreThread store(std::move(sqlite));
         TickHistory history(&store, 1 << 20);
-        bool opened = false;
-        history.open([&](bool ok, const QString &) { opened = ok; });
-        QTRY_VERIFY(opened);
+        QVERIFY(open(history));
         // Make the store refuse writes (run on the store thread, in order).
         bool blocked = false;
         TickList none;
