@@ -17,10 +17,10 @@ namespace {
 // a history), x (largest t in the entry), m (running maximum of t through the entry), and e:
 // "t p v t p v ..." for q = L - n + 1 .. L, each value as the text the server wrote, except
 // that every t but the first is the difference from the t before it (ticks of a batch are
-// microseconds apart: a few digits instead of sixteen, half the bytes of an entry in memory,
-// in the AOF and on the wire). Entries written before 2026-11-24 have d instead of e, with
-// every t whole; before entries held batches, an entry held one tick: fields t, p, v and m
-// (only where m differs from t). Every script reads all three.
+// microseconds apart: a few digits instead of sixteen; docs/redis.md has what that saves in
+// memory and in the AOF). Older entries of batches have d instead of e, with every t whole;
+// before entries held batches, an entry held one tick: fields t, p, v and m (only where m
+// differs from t). Every script reads all three.
 //
 // Entries are never rewritten (stream ids only grow), so a trim that cuts inside an entry
 // keeps the entry and moves the meta's first_seq: first_seq, not the stream, says where the
