@@ -1,5 +1,6 @@
 #include "Hub.h"
 
+#include "TextFrame.h"
 #include "ViewerSession.h"
 #include "protocol/ServerMessage.h"
 
@@ -46,27 +47,29 @@ void Hub::fanOut(const std::vector<TickChunkPtr> &chunks, qint64 committedNs)
             touched.insert(session);
         }
     }
-    // The frame of the whole batch, made once and only if some session wants it: the
-    // common case of many viewers of every symbol then costs one conversion, not one
-    // per viewer.
-    QString wholeBatch;
-    bool built = false;
-    const std::function<const QString &()> whole = [&]() -> const QString & {
-        if (!built) {
-            QByteArray frame;
-            qsizetype size = 16;
+    // The frame of the whole batch, encoded once and only if some session wants it: the
+    // common case of many viewers of every symbol then costs one frame, not one per viewer.
+    QByteArray wholeBatch;
+    const std::function<const QByteArray &()> whole = [&]() -> const QByteArray & {
+        if (wholeBatch.isEmpty()) {
+            const QByteArrayView prefix = ServerMessage::ticksPrefix();
+            const QByteArrayView suffix = ServerMessage::ticksSuffix();
+            qsizetype payload = prefix.size() + suffix.size();
             for (const TickChunkPtr &chunk : chunks)
-                size += chunk->json.size() + 1;
-            frame.reserve(size);
-            frame.append(ServerMessage::ticksPrefix());
+                payload += chunk->json.size() + 1;
+            payload -= chunks.empty() ? 0 : 1;
+            const qsizetype header = TextFrame::headerBytes(payload);
+            wholeBatch.reserve(header + payload);
+            wholeBatch.resize(header);
+            TextFrame::writeHeader(wholeBatch.data(), payload);
+            wholeBatch.append(prefix);
             for (size_t i = 0; i < chunks.size(); ++i) {
                 if (i)
-                    frame.append(',');
-                frame.append(chunks[i]->json);
+                    wholeBatch.append(',');
+                wholeBatch.append(chunks[i]->json);
             }
-            frame.append(ServerMessage::ticksSuffix());
-            wholeBatch = QString::fromUtf8(frame);
-            built = true;
+            wholeBatch.append(suffix);
+            Q_ASSERT(wholeBatch.size() == header + payload);
         }
         return wholeBatch;
     };

@@ -225,7 +225,7 @@ void StreamServer::onRequest(HttpConnection *connection, const HttpRequest &requ
         }
         forgetStaleClaims();
         m_acceptedClaims.insert(peerKey(socket->peerAddress(), socket->peerPort()),
-                                {decision.claims, Clock::monotonicNs()});
+                                {decision.claims, Clock::monotonicNs(), socket});
         --m_httpConnections;
         connection->release();
         connection->deleteLater();
@@ -273,6 +273,7 @@ void StreamServer::onNewWebSocket()
             continue;
         }
         const Claims claims = it->claims;
+        const QPointer<QTcpSocket> transport = it->transport;
         m_acceptedClaims.erase(it);
 
         ViewerSession::Services services;
@@ -287,7 +288,8 @@ void StreamServer::onNewWebSocket()
         services.heartbeatMs = m_options.heartbeatMs;
         services.leewaySeconds = m_options.leewaySeconds;
         services.insecure = m_options.gate.insecure;
-        auto *session = new ViewerSession(socket, claims, nextSessionId(), services, this);
+        auto *session =
+            new ViewerSession(socket, transport, claims, nextSessionId(), services, this);
         m_sessions.insert(session, true);
         m_metrics->setConnections(m_sessions.size());
         connect(session, &ViewerSession::finished, this, [this](ViewerSession *finished) {

@@ -10,7 +10,9 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
+#include <QPointer>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocketServer>
 #include <functional>
@@ -111,6 +113,7 @@ private:
     {
         Claims claims;
         qint64 acceptedNs = 0;
+        QPointer<QTcpSocket> transport; // the socket QWebSocketServer upgrades
     };
     QHash<QString, AcceptedClaims> m_acceptedClaims; // by peer "address|port", until the upgrade
     QHash<ViewerSession *, bool> m_sessions;

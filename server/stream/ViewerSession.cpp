@@ -1,6 +1,7 @@
 #include "ViewerSession.h"
 
 #include "Hub.h"
+#include "TextFrame.h"
 #include "auth/JwtVerifier.h"
 #include "core/Clock.h"
 #include "history/BatchWriter.h"
@@ -26,10 +27,11 @@ constexpr qint64 StoreRetryMs = 500;
 constexpr size_t MaxQueuedCommands = 1024;
 } // namespace
 
-ViewerSession::ViewerSession(QWebSocket *socket, const Claims &claims, const QString &sessionId,
-                             const Services &services, QObject *parent)
-    : QObject(parent), m_socket(socket), m_claims(claims), m_sessionId(sessionId),
-      m_services(services), m_connectedAtMs(QDateTime::currentMSecsSinceEpoch())
+ViewerSession::ViewerSession(QWebSocket *socket, QTcpSocket *transport, const Claims &claims,
+                             const QString &sessionId, const Services &services, QObject *parent)
+    : QObject(parent), m_socket(socket), m_transport(transport), m_claims(claims),
+      m_sessionId(sessionId), m_services(services),
+      m_connectedAtMs(QDateTime::currentMSecsSinceEpoch())
 {
     m_clock.start();
     m_socket->setParent(this);
@@ -622,14 +624,14 @@ void ViewerSession::deliver(const TickChunkPtr &chunk, quint64 batchId)
 }
 
 void ViewerSession::endOfBatch(qint64 committedNs, size_t chunkCount,
-                               const std::function<const QString &()> &wholeBatch)
+                               const std::function<const QByteArray &()> &wholeBatch)
 {
     if ((m_frame.isEmpty() && m_deferred.empty()) || m_closing)
         return;
     if (m_batchWhole && m_batchChunks == chunkCount && m_frame.isEmpty()) {
-        // The same frame as every viewer of all these symbols: send the shared text.
+        // The same frame as every viewer of all these symbols: send the shared one.
         m_services.metrics->ticksSent(m_frameTicks);
-        sendText(wholeBatch(), m_deferredBytes + qsizetype(ServerMessage::ticksSuffix().size()));
+        sendEncoded(wholeBatch());
         m_deferred.clear();
         m_deferredBytes = 0;
         m_frameTicks = 0;
@@ -689,24 +691,30 @@ void ViewerSession::sendFrame()
 
 void ViewerSession::send(const QByteArray &message)
 {
-    sendText(QString::fromUtf8(message), message.size());
+    sendEncoded(TextFrame::encode(message));
 }
 
-void ViewerSession::sendText(const QString &text, qint64 bytes)
+void ViewerSession::sendEncoded(const QByteArray &frame)
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    m_socket->sendTextMessage(text);
+    const QByteArrayView payload = TextFrame::payload(frame);
+    if (m_transport) {
+        // QWebSocket writes each of its own frames (pong, close) whole and at once, so a
+        // frame written here never lands inside one of them.
+        m_transport->write(frame);
+    } else {
+        m_socket->sendTextMessage(QString::fromUtf8(payload));
+    }
     if (m_catchingUp == 0) {
-        // QWebSocket queues a frame's header and payload as two blocks of the socket's
-        // buffer, and Qt writes one block per event-loop pass: unflushed, a live frame's
-        // payload would wait behind whatever the next pass brings (parsing the next
-        // publish, say). Catch-up frames are left to Qt: they are paced by bytesWritten,
-        // which a flush can emit (or, inside another bytesWritten, swallow) before the
-        // caller has finished with its frame.
+        // Qt writes one block of the socket's buffer per event-loop pass: unflushed, a live
+        // frame would wait behind whatever the next pass brings (parsing the next publish,
+        // say). Catch-up frames are left to Qt: they are paced by bytesWritten, which a flush
+        // can emit (or, inside another bytesWritten, swallow) before the caller has finished
+        // with its frame.
         m_socket->flush();
     }
-    m_services.metrics->bytesSent(bytes);
+    m_services.metrics->bytesSent(payload.size());
     m_services.metrics->framesSent();
 }
 

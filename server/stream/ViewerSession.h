@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <deque>
@@ -49,8 +50,10 @@ public:
         bool insecure = false;
     };
 
-    ViewerSession(QWebSocket *socket, const Claims &claims, const QString &sessionId,
-                  const Services &services, QObject *parent = nullptr);
+    // `transport` is the TCP socket `socket` was upgraded from: frames are written to it
+    // already encoded (see TextFrame). Without it they go through QWebSocket.
+    ViewerSession(QWebSocket *socket, QTcpSocket *transport, const Claims &claims,
+                  const QString &sessionId, const Services &services, QObject *parent = nullptr);
     ~ViewerSession() override;
 
     void start(const QString &serverVersion);
@@ -59,9 +62,9 @@ public:
     void deliver(const TickChunkPtr &chunk, quint64 batchId);
     // The end of one committed batch: send what deliver() gathered as one frame. A
     // session that got every chunk of the batch whole sends `wholeBatch()`, the frame
-    // the hub converted once for all such sessions, instead of converting its own.
+    // the hub encoded once for all such sessions, instead of building its own.
     void endOfBatch(qint64 committedNs, size_t chunkCount,
-                    const std::function<const QString &()> &wholeBatch);
+                    const std::function<const QByteArray &()> &wholeBatch);
 
     // Called every heartbeat interval by the server.
     void heartbeat();
@@ -129,13 +132,15 @@ private:
     // Copies the chunks held back in m_deferred into m_frame.
     void materialize();
     void sendFrame();
-    void sendText(const QString &text, qint64 bytes);
+    // A message, encoded as a TextFrame.
+    void sendEncoded(const QByteArray &frame);
     void send(const QByteArray &message);
     bool backedUp() const;
     qint64 catchUpFrameBytes() const;
     void scheduleExpiry();
 
     QWebSocket *m_socket;
+    QPointer<QTcpSocket> m_transport;
     Claims m_claims;
     QString m_sessionId;
     Services m_services;
