@@ -130,6 +130,7 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
     ScenarioContext::waitUntil(anyFailed, options.warmup, 100);
 
     // The measurement window.
+    const qint64 forks0 = context.redisForks();
     producers.call([](ProducerPool &pool) { pool.reset(); });
     viewers.reset();
     const ProcSample server0 = context.serversSample();
@@ -149,6 +150,8 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
     const double machine1 = ProcStats::machineBusySeconds();
     const double load = ProcStats::loadAverage();
     const double seconds = produced.seconds;
+    const qint64 forks1 = context.redisForks();
+    const qint64 redisForks = forks0 >= 0 && forks1 >= 0 ? forks1 - forks0 : -1;
 
     // Drain: every acknowledged tick must reach every viewer.
     producers.call([](ProducerPool &pool) { pool.stop(); });
@@ -293,6 +296,12 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
         result.row(u"redis process"_qs, u"RSS %1, CPU %2 (%3 % of one core)"_qs.arg(
                                             Format::kib(redis1.rssKiB), Format::seconds(redisCpu),
                                             QString::number(100 * redisCpu / seconds, 'f', 0)));
+    if (redisForks >= 0) {
+        // An AOF rewrite's child takes a core for a while: say whether one fell in the window.
+        result.json.insert(u"redis_forks"_qs, double(redisForks));
+        result.row(u"redis forks"_qs,
+                   u"%1 during the measurement (AOF rewrites or snapshots)"_qs.arg(redisForks));
+    }
     const double viewerNsPerTick = received.counters.ticks > 0
                                        ? received.cpuSeconds * 1e9 / double(received.counters.ticks)
                                        : 0.0;

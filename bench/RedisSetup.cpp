@@ -168,6 +168,25 @@ ProcSample RedisSetup::sample() const
     return ProcStats::sum(samples);
 }
 
+qint64 RedisSetup::forks() const
+{
+    const auto forksOf = [](const RedisCliResult &info) -> qint64 {
+        bool ok = false;
+        const qint64 forks = infoField(info.output, u"total_forks"_qs).toLongLong(&ok);
+        return info.ok && ok ? forks : -1;
+    };
+    if (m_nodes.empty())
+        return forksOf(cli({u"INFO"_qs, u"stats"_qs}));
+    qint64 total = 0;
+    for (const auto &node : m_nodes) {
+        const qint64 forks = forksOf(node->cli({u"INFO"_qs, u"stats"_qs}));
+        if (forks < 0)
+            return -1;
+        total += forks;
+    }
+    return total;
+}
+
 RedisCliResult RedisSetup::cli(const QStringList &arguments) const
 {
     if (!m_nodes.empty())

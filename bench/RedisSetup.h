@@ -35,6 +35,9 @@ public:
     bool isSpawned() const { return !m_nodes.empty(); }
     // CPU and RSS summed over the nodes the tool started; -1 figures for an existing Redis.
     ProcSample sample() const;
+    // Forks so far (`total_forks`, summed over the nodes the tool started): each is an AOF
+    // rewrite or a snapshot, whose child competes for the cores. -1 if Redis did not say.
+    qint64 forks() const;
     // The settings in force, as read from Redis (JSON and one line for people).
     QJsonObject json() const { return m_settings; }
     QString description() const;

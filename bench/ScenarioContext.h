@@ -53,6 +53,7 @@ public:
     ProcSample serversSample() const;
     // The Redis nodes the tool started, summed; -1 figures otherwise.
     ProcSample redisSample() const { return m_redis ? m_redis->sample() : ProcSample{}; }
+    qint64 redisForks() const { return m_redis ? m_redis->forks() : -1; }
     bool hasSpawnedRedis() const { return m_redis && m_redis->isSpawned(); }
     bool hasRedis() const { return m_redis != nullptr; }
     QJsonObject serverJson() const;
