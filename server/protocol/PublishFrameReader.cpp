@@ -50,6 +50,19 @@ bool PublishFrameReader::readPlainString(QStringView *out)
     return false;
 }
 
+const QString *PublishFrameReader::symbol(QStringView text)
+{
+    const std::u16string_view key(text.utf16(), size_t(text.size()));
+    if (const auto it = m_symbols.find(key); it != m_symbols.end())
+        return &it->second;
+    if (!Symbol::isValid(text))
+        return nullptr;
+    QString value = text.toString();
+    const std::u16string_view own(reinterpret_cast<const char16_t *>(value.constData()),
+                                  size_t(value.size()));
+    return &m_symbols.emplace(own, std::move(value)).first->second;
+}
+
 bool PublishFrameReader::readKey(QStringView *key)
 {
     return readPlainString(key) && expect(u':');
@@ -149,10 +162,11 @@ bool PublishFrameReader::readTick(Tick *tick)
         bool isInteger = false;
         switch (key.front().unicode()) {
         case u's': {
-            QStringView symbol;
-            if (haveS || !readPlainString(&symbol) || !Symbol::isValid(symbol))
+            QStringView text;
+            const QString *symbol = nullptr;
+            if (haveS || !readPlainString(&text) || !(symbol = this->symbol(text)))
                 return false;
-            tick->symbol = symbol.toString();
+            tick->symbol = *symbol;
             haveS = true;
             break;
         }

@@ -3,6 +3,8 @@
 #include "CommandParser.h"
 
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 
 namespace tickscope {
 
@@ -30,9 +32,13 @@ private:
     bool readNumber(double *value, qint64 *integer, bool *isInteger);
     bool expect(char16_t c);
     void skipWhitespace();
+    // The frame's symbols, each checked and allocated once and shared by its ticks (a
+    // frame carries many ticks of a few symbols). Keys view the values' own characters.
+    const QString *symbol(QStringView text);
 
     QStringView m_text;
     qsizetype m_pos = 0;
+    std::unordered_map<std::u16string_view, QString> m_symbols;
 };
 
 } // namespace tickscope

@@ -61,6 +61,23 @@ private slots:
                         .arg(100.0 + i / 3.0, 0, 'g', 17)
                         .arg(i);
         QTest::newRow("500 ticks") << many + u"]}"_qs << 500;
+        QTest::newRow("symbols that are prefixes of each other")
+            << uR"({"op":"publish","ticks":[{"s":"AB","p":1},{"s":"A","p":2},{"s":"ABC","p":3},{"s":"A","p":4},{"s":"AB","p":5}]})"_qs
+            << 5;
+    }
+
+    // A frame's ticks of one symbol share one string: checked and allocated once per frame.
+    void ticksOfOneSymbolShareItsText()
+    {
+        const QString frame =
+            uR"({"op":"publish","ticks":[{"s":"A","p":1},{"s":"B","p":2},{"s":"A","p":3}]})"_qs;
+        const auto fast = PublishFrameReader::read(frame);
+        QVERIFY(fast.has_value() && fast->ok());
+        const TickList &ticks = std::get<PublishCommand>(fast->command->body).ticks;
+        QCOMPARE(ticks.at(0).symbol, u"A"_qs);
+        QCOMPARE(ticks.at(1).symbol, u"B"_qs);
+        QVERIFY(ticks.at(0).symbol.isSharedWith(ticks.at(2).symbol));
+        QVERIFY(!ticks.at(0).symbol.isSharedWith(ticks.at(1).symbol));
     }
     void takes()
     {
@@ -100,6 +117,9 @@ private slots:
         add("no price", uR"({"op":"publish","ticks":[{"s":"A"}]})", false);
         add("string price", uR"({"op":"publish","ticks":[{"s":"A","p":"1"}]})", false);
         add("invalid symbol", uR"({"op":"publish","ticks":[{"s":"-A","p":1}]})", false);
+        add("invalid symbol after valid ones",
+            uR"({"op":"publish","ticks":[{"s":"A","p":1},{"s":"A","p":2},{"s":"A-","p":3},{"s":"-A","p":4}]})",
+            false);
         add("symbol too long",
             uR"({"op":"publish","ticks":[{"s":"A12345678901234567890123456789012","p":1}]})",
             false);
