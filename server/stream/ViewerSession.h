@@ -147,7 +147,6 @@ private:
     qint64 m_connectedAtMs;
     QHash<QString, Subscription> m_subscriptions;
     int m_catchingUp = 0; // subscriptions not live
-    bool m_pumpQueued = false;
 
     std::deque<PendingCommand> m_commands;
     bool m_processing = false;
