@@ -24,18 +24,20 @@ qsizetype TextFrame::writeHeader(char *out, qsizetype payloadBytes)
 {
     auto *header = reinterpret_cast<unsigned char *>(out);
     header[0] = FinText;
-    if (payloadBytes <= MaxShortLength) {
+    const qsizetype size = headerBytes(payloadBytes);
+    switch (size) {
+    case 2:
         header[1] = static_cast<unsigned char>(payloadBytes);
-        return 2;
-    }
-    if (payloadBytes <= 0xFFFF) {
+        break;
+    case 4:
         header[1] = Length16;
         qToBigEndian(static_cast<quint16>(payloadBytes), header + 2);
-        return 4;
+        break;
+    default:
+        header[1] = Length64;
+        qToBigEndian(static_cast<quint64>(payloadBytes), header + 2);
     }
-    header[1] = Length64;
-    qToBigEndian(static_cast<quint64>(payloadBytes), header + 2);
-    return 10;
+    return size;
 }
 
 QByteArray TextFrame::encode(QByteArrayView payload)

@@ -15,8 +15,6 @@ namespace tickscope {
 class TextFrame
 {
 public:
-    static constexpr qsizetype MaxHeaderBytes = 10;
-
     static qsizetype headerBytes(qsizetype payloadBytes);
     // Writes the header for a payload of that size at `out`; returns its length.
     static qsizetype writeHeader(char *out, qsizetype payloadBytes);
