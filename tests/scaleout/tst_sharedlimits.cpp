@@ -74,8 +74,9 @@ private slots:
         QCOMPARE(refused, 4 - passed);
     }
 
-    // The HTTP API bucket of one subject (default tier: 20/s, burst 40) spent on A leaves
-    // little for B.
+    // The HTTP API bucket of one subject (default tier, burst 40) spent on A leaves little
+    // for B. The tier refills at 1/s here, not the shipped 20/s, so that a slow run (an
+    // instrumented build on a busy machine) cannot refill B's share while it asks.
     void httpApiPerSubjectIsShared()
     {
         RedisServerProcess redis;
@@ -84,6 +85,10 @@ private slots:
         const QStringList limits{u"--handshake-limit"_qs, u"0"_qs};
         ServerProcess a;
         ServerProcess b;
+        for (ServerProcess *server : {&a, &b}) {
+            server->setEnvironment(u"TICKSCOPE_TIER_DEFAULT_HTTP_PER_SECOND"_qs, u"1"_qs);
+            server->setEnvironment(u"TICKSCOPE_TIER_DEFAULT_HTTP_BURST"_qs, u"40"_qs);
+        }
         QVERIFY2(Scaleout::start(a, redis.url(), &error, limits), qPrintable(error));
         QVERIFY2(Scaleout::start(b, redis.url(), &error, limits), qPrintable(error));
         // The default tier, not the unlimited one the other scale-out tests use.
