@@ -146,8 +146,10 @@ int DesktopApp::run(int argc, char *argv[], const ServerConfig &config)
         QObject::connect(server.get(), &ServerHost::started, &app,
                          [&](const QString &url, const QString &token) {
                              controller.setLocalEndpoint(QUrl(url), token);
-                             if (server->metrics())
+                             if (server->metrics()) {
                                  frames.exportTo(server->metrics()->registry());
+                                 market.exportTo(server->metrics()->registry());
+                             }
                              printBanner(config, url, token);
                              if (controller.viewingLocal())
                                  market.connectTo(QUrl(url), token, u"local"_qs);

@@ -1,18 +1,38 @@
 #include "FrameTimer.h"
 
 #include <QAbstractEventDispatcher>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
 #include <QQuickWindow>
 #include <QThread>
 #include <algorithm>
+#include <ctime>
 #include <numeric>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
-#include <ctime>
 
 namespace tickscope {
 
 namespace {
+QString graphicsApiName(QSGRendererInterface::GraphicsApi api)
+{
+    switch (api) {
+    case QSGRendererInterface::Software:
+        return u"Qt Quick software"_qs;
+    case QSGRendererInterface::OpenGL:
+        return u"OpenGL"_qs;
+    case QSGRendererInterface::Vulkan:
+        return u"Vulkan"_qs;
+    case QSGRendererInterface::Metal:
+        return u"Metal"_qs;
+    case QSGRendererInterface::Direct3D11:
+        return u"Direct3D 11"_qs;
+    default:
+        return u"other"_qs;
+    }
+}
+
 // CPU time of the calling thread, in ns; -1 where the platform has no per-thread clock.
 qint64 threadCpuNs()
 {
@@ -45,6 +65,21 @@ void FrameTimer::attach(QQuickWindow *window)
     // time of the swap is what matters, not when the GUI thread gets to hear of it.
     connect(window, &QQuickWindow::frameSwapped, this, &FrameTimer::onFrameSwapped,
             Qt::DirectConnection);
+    // Direct too: the renderer can be asked only on the thread whose context is current.
+    connect(window, &QQuickWindow::sceneGraphInitialized, this,
+            &FrameTimer::onSceneGraphInitialized, Qt::DirectConnection);
+}
+
+void FrameTimer::onSceneGraphInitialized()
+{
+    // Only OpenGL names the device; the other APIs are named from publish().
+    QOpenGLContext *context = QOpenGLContext::currentContext();
+    if (QQuickWindow::graphicsApi() != QSGRendererInterface::OpenGL || !context)
+        return;
+    const auto *name = context->functions()->glGetString(GL_RENDERER);
+    QMutexLocker lock(&m_mutex);
+    m_rendererFromRenderThread =
+        name ? QString::fromLatin1(reinterpret_cast<const char *>(name)) : u"OpenGL"_qs;
 }
 
 void FrameTimer::exportTo(const std::shared_ptr<prometheus::Registry> &registry)
@@ -89,9 +124,11 @@ void FrameTimer::onFrameSwapped()
 void FrameTimer::publish()
 {
     std::vector<double> intervals;
+    QString renderer;
     {
         QMutexLocker lock(&m_mutex);
         intervals.swap(m_intervals);
+        renderer = m_rendererFromRenderThread;
     }
     const qint64 now = m_clock.nsecsElapsed();
     // publish() runs on the GUI thread, so this is the GUI thread's CPU time.
@@ -118,9 +155,24 @@ void FrameTimer::publish()
     m_modelPerFrame = m_modelCommits > 0 ? m_modelMs / m_modelCommits : 0;
     m_modelMs = 0;
     m_modelCommits = 0;
-    if (m_renderLoop.isEmpty() && m_window)
-        m_renderLoop = m_window->graphicsApi() == QSGRendererInterface::Software ? u"software"_qs
-                                                                                 : u"default"_qs;
+    if (m_renderLoop.isEmpty() && m_window && m_window->rendererInterface())
+        m_renderLoop =
+            m_window->rendererInterface()->graphicsApi() == QSGRendererInterface::Software
+                ? u"software"_qs
+                : u"default"_qs;
+    // The software backend sends no sceneGraphInitialized: name the API once frames come.
+    if (renderer.isEmpty() && n > 0 && m_window && m_window->rendererInterface())
+        renderer = graphicsApiName(m_window->rendererInterface()->graphicsApi());
+    m_renderer = renderer;
+    if (m_registry && !m_renderer.isEmpty() && !m_rendererExported) {
+        m_rendererExported = true;
+        prometheus::BuildGauge()
+            .Name("tickscope_gui_renderer_info")
+            .Help("What draws the desktop window (the OpenGL renderer or graphics API)")
+            .Register(*m_registry)
+            .Add({{"renderer", m_renderer.toStdString()}})
+            .Set(1);
+    }
     if (m_fpsGauge) {
         m_fpsGauge->Set(m_fps);
         m_busyGauge->Set(m_busyPerFrame / 1000.0);

@@ -35,6 +35,7 @@ class FrameTimer : public QObject
     Q_PROPERTY(double modelMsPerFrame READ modelMsPerFrame NOTIFY updated)
     Q_PROPERTY(qint64 frames READ frames NOTIFY updated)
     Q_PROPERTY(QString renderLoop READ renderLoop NOTIFY updated)
+    Q_PROPERTY(QString renderer READ renderer NOTIFY updated)
 
 public:
     explicit FrameTimer(QObject *parent = nullptr);
@@ -55,6 +56,9 @@ public:
     double modelMsPerFrame() const { return m_modelPerFrame; }
     qint64 frames() const { return m_frames; }
     QString renderLoop() const { return m_renderLoop; }
+    // What draws the window: the OpenGL renderer string (a GPU's name, or e.g. "llvmpipe"
+    // for Mesa's software rasterizer) or the graphics API; empty until the first frame.
+    QString renderer() const { return m_renderer; }
 
     // A one-line summary, for logs and the smoke test.
     Q_INVOKABLE QString summary() const;
@@ -64,6 +68,7 @@ signals:
 
 private:
     void onFrameSwapped();
+    void onSceneGraphInitialized();
     void publish();
 
     QPointer<QQuickWindow> m_window;
@@ -86,6 +91,9 @@ private:
     double m_modelPerFrame = 0;
     qint64 m_frames = 0;
     QString m_renderLoop;
+    QString m_renderer;
+    QString m_rendererFromRenderThread; // guarded by m_mutex
+    bool m_rendererExported = false;
 
     std::shared_ptr<prometheus::Registry> m_registry;
     prometheus::Gauge *m_fpsGauge = nullptr;

@@ -5,6 +5,9 @@
 #include <QDateTime>
 #include <QPointer>
 #include <QThread>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
 
 namespace tickscope {
 
@@ -43,6 +46,23 @@ MarketFeed::MarketFeed(QObject *parent) : QObject(parent), m_candles(&m_chart.st
 MarketFeed::~MarketFeed()
 {
     stopClient();
+}
+
+void MarketFeed::exportTo(const std::shared_ptr<prometheus::Registry> &registry)
+{
+    if (!registry || m_registry)
+        return;
+    m_registry = registry;
+    m_ticksCounter = &prometheus::BuildCounter()
+                          .Name("tickscope_gui_ticks_received_total")
+                          .Help("Ticks the desktop window's stream connection received")
+                          .Register(*registry)
+                          .Add({});
+    m_chartTicksGauge = &prometheus::BuildGauge()
+                             .Name("tickscope_gui_chart_ticks")
+                             .Help("Ticks the chart holds for its symbol")
+                             .Register(*registry)
+                             .Add({});
 }
 
 void MarketFeed::setRefreshHz(int hz)
@@ -170,6 +190,8 @@ void MarketFeed::applyBatch(const TickBatchPtr &batch)
     if (m_backlog && sender())
         m_backlog->fetch_sub(1);
     m_ticksTotal += batch->ticksReceived;
+    if (m_ticksCounter)
+        m_ticksCounter->Increment(double(batch->ticksReceived));
     m_ticksWindow += batch->ticksReceived;
     m_bytesWindow += batch->bytesReceived;
     m_watchlist.apply(batch->symbols);
@@ -233,6 +255,8 @@ double MarketFeed::refresh()
         m_tape.commit();
     m_chart.commit();
     m_candles.commit();
+    if (m_chartTicksGauge)
+        m_chartTicksGauge->Set(double(m_chart.storedTicks()));
     return double(timer.nsecsElapsed()) / 1e6;
 }
 

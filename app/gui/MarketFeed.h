@@ -13,8 +13,15 @@
 #include <QTimer>
 #include <QUrl>
 #include <functional>
+#include <memory>
 
 class QThread;
+
+namespace prometheus {
+class Counter;
+class Gauge;
+class Registry;
+} // namespace prometheus
 
 namespace tickscope {
 
@@ -56,6 +63,9 @@ public:
     ~MarketFeed() override;
 
     void setFrameTimer(FrameTimer *timer) { m_frameTimer = timer; }
+    // Exports what the window receives (ticks, the chart's stored ticks) as tickscope_gui_*
+    // metrics on this registry (the embedded server's), next to the frame-time counter's.
+    void exportTo(const std::shared_ptr<prometheus::Registry> &registry);
 
     // Starts viewing a server; `mode` is "local" or "remote". A running connection is
     // replaced.
@@ -151,6 +161,10 @@ private:
     double m_byteRate = 0;
     int m_refreshHz = 30;
     quint64 m_refreshCount = 0;
+
+    std::shared_ptr<prometheus::Registry> m_registry;
+    prometheus::Counter *m_ticksCounter = nullptr;
+    prometheus::Gauge *m_chartTicksGauge = nullptr;
 };
 
 } // namespace tickscope

@@ -73,6 +73,16 @@ int distinctColors(const QImage &image, const QRect &area)
     return int(colors.size());
 }
 
+// The value of an unlabelled sample in Prometheus's text format; -1 when absent.
+double metricValue(const QByteArray &metrics, const QByteArray &name)
+{
+    for (const QByteArray &line : metrics.split('\n')) {
+        if (line.startsWith(name + ' '))
+            return line.mid(name.size() + 1).toDouble();
+    }
+    return -1;
+}
+
 struct RunResult
 {
     QImage screenshot;
@@ -107,8 +117,7 @@ private:
         // Sanitizer builds: extra options for the app only (see tests/gui/CMakeLists.txt).
         const QString appAsan = env.value(u"TICKSCOPE_APP_ASAN_OPTIONS"_qs);
         if (!appAsan.isEmpty()) {
-            env.insert(u"ASAN_OPTIONS"_qs,
-                       env.value(u"ASAN_OPTIONS"_qs) + u':' + appAsan);
+            env.insert(u"ASAN_OPTIONS"_qs, env.value(u"ASAN_OPTIONS"_qs) + u':' + appAsan);
         }
         env.insert(u"TICKSCOPE_JWT_SECRET"_qs, QString::fromLatin1(Secret));
         env.insert(u"TICKSCOPE_SCREENSHOT"_qs, screenshot);
@@ -250,6 +259,10 @@ private slots:
         QVERIFY(health.contains("ok"));
         QVERIFY2(metrics.contains("tickscope_gui_frames_per_second"), metrics.left(400));
         QVERIFY(metrics.contains("tickscope_gui_frame_interval_seconds_bucket"));
+        // What the window received and what draws it, for the bench tool's desktop scenario.
+        QVERIFY2(metrics.contains("tickscope_gui_renderer_info{renderer=\""), metrics);
+        QVERIFY2(metricValue(metrics, "tickscope_gui_ticks_received_total") > 0, metrics);
+        QVERIFY2(metricValue(metrics, "tickscope_gui_chart_ticks") > 0, metrics);
         QVERIFY2(r.exitCode == 0, r.err.right(4000).constData());
         QVERIFY2(r.out.contains("frame stats: fps"), r.out);
 
