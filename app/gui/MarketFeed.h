@@ -159,7 +159,9 @@ private:
     qint64 m_bytesWindow = 0;
     double m_tickRate = 0;
     double m_byteRate = 0;
-    int m_refreshHz = 30;
+    // The chart redraws at every refresh: at the usual display rate, so that the window
+    // can present a new frame each time the screen does.
+    int m_refreshHz = 60;
     quint64 m_refreshCount = 0;
 
     std::shared_ptr<prometheus::Registry> m_registry;
