@@ -12,29 +12,14 @@ namespace {
 // Options that take a value; everything else is a flag.
 const QStringList &valueOptions()
 {
-    static const QStringList names{u"scenario"_qs,
-                                   u"server"_qs,
-                                   u"store"_qs,
-                                   u"server-arg"_qs,
-                                   u"url"_qs,
-                                   u"token"_qs,
-                                   u"server-pid"_qs,
-                                   u"symbols"_qs,
-                                   u"viewers"_qs,
-                                   u"producers"_qs,
-                                   u"rate"_qs,
-                                   u"window"_qs,
-                                   u"batch"_qs,
-                                   u"duration"_qs,
-                                   u"warmup"_qs,
-                                   u"settle"_qs,
-                                   u"ticks"_qs,
-                                   u"concurrency"_qs,
-                                   u"client"_qs,
-                                   u"viewer-threads"_qs,
-                                   u"json"_qs,
-                                   u"redis-url"_qs,
-                                   u"redis-persistence"_qs,
+    static const QStringList names{u"scenario"_qs,    u"server"_qs,    u"store"_qs,
+                                   u"server-arg"_qs,  u"url"_qs,       u"token"_qs,
+                                   u"server-pid"_qs,  u"symbols"_qs,   u"viewers"_qs,
+                                   u"producers"_qs,   u"rate"_qs,      u"window"_qs,
+                                   u"batch"_qs,       u"duration"_qs,  u"warmup"_qs,
+                                   u"settle"_qs,      u"ticks"_qs,     u"history"_qs,
+                                   u"concurrency"_qs, u"client"_qs,    u"viewer-threads"_qs,
+                                   u"json"_qs,        u"redis-url"_qs, u"redis-persistence"_qs,
                                    u"servers"_qs};
     return names;
 }
@@ -69,7 +54,8 @@ std::optional<int> integer(const QString &name, const QString &text, int min, in
 
 QString BenchOptions::helpText()
 {
-    return u"usage: tickscope-bench [--scenario live|replay|handshakes|idle|all] [options]\n"
+    return u"usage: tickscope-bench [--scenario live|replay|handshakes|idle|desktop|all] "
+           "[options]\n"
            "\n"
            "Drives a Tickscope server over the wire protocol and reports throughput, latency,\n"
            "continuity and resource use (docs/performance.md).\n"
@@ -100,6 +86,11 @@ QString BenchOptions::helpText()
            "replay:     --ticks M (1000000), --producers, --window, --batch, --no-history\n"
            "handshakes: --concurrency K (32), --duration S, --warmup S\n"
            "idle:       --viewers N (1000), --symbols N, --settle S (2)\n"
+           "desktop:    the desktop app's window under load (needs a display: run it under\n"
+           "            `xvfb-run -a -s '-screen 0 1920x1080x24'` where there is none):\n"
+           "            --history N (1000000) ticks of the chart's symbol first, then --rate\n"
+           "            (0: 100000) over --symbols N (20) for --duration S after --warmup S;\n"
+           "            frames/s and GUI-thread work per frame from the app's own counter\n"
            "`all` runs live with 10 and 100 viewers, replay, handshakes and idle with 1000.\n"
            "\n"
            "tool:\n"
@@ -228,6 +219,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
             if (!(n = number(name, value, 1, 1e9, error)))
                 return std::nullopt;
             options.replayTicks = qint64(*n);
+        } else if (name == u"history") {
+            if (!(n = number(name, value, 0, 1e8, error)))
+                return std::nullopt;
+            options.desktopHistory = qint64(*n);
         } else if (name == u"concurrency") {
             if (!(k = integer(name, value, 1, 4096, error)))
                 return std::nullopt;
@@ -267,15 +262,16 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
         }
     }
 
-    static const QStringList known{u"live"_qs, u"replay"_qs, u"handshakes"_qs, u"idle"_qs};
+    static const QStringList all{u"live"_qs, u"replay"_qs, u"handshakes"_qs, u"idle"_qs};
+    static const QStringList known = all + QStringList{u"desktop"_qs};
     if (scenario == u"all") {
-        options.scenarios = known;
+        options.scenarios = all;
         options.liveViewers = {10, 100};
     } else {
         for (const QString &part : scenario.split(u',', Qt::SkipEmptyParts)) {
             if (!known.contains(part)) {
-                *error = u"--scenario \"%1\": must be live, replay, handshakes, idle or all"_qs.arg(
-                    part);
+                *error = u"--scenario \"%1\": must be live, replay, handshakes, idle, desktop or "
+                         "all"_qs.arg(part);
                 return std::nullopt;
             }
             options.scenarios.append(part);
@@ -343,6 +339,11 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, QS
     if (!options.url.isEmpty() && (options.store == u"redis" || options.servers > 1)) {
         *error = u"--store redis, --redis-* and --servers configure servers the tool spawns; "
                  "they do not apply with --url"_qs;
+        return std::nullopt;
+    }
+    if (options.scenarios.contains(u"desktop") && !options.url.isEmpty()) {
+        *error = u"--scenario desktop starts the desktop app itself; it does not apply with "
+                 "--url"_qs;
         return std::nullopt;
     }
     if (options.serverBinary.isEmpty())

@@ -13,7 +13,7 @@ namespace tickscope::bench {
 // The command line of tickscope-bench (see --help and docs/performance.md).
 struct BenchOptions
 {
-    QStringList scenarios; // live, replay, handshakes, idle: in this order for `all`
+    QStringList scenarios; // live, replay, handshakes, idle (in this order for `all`), desktop
 
     // The server: spawned (binary, store, extra arguments) or existing (url, token).
     QString serverBinary;
@@ -42,6 +42,7 @@ struct BenchOptions
     double settle = 2;
     qint64 replayTicks = 1'000'000;
     bool replayHistory = true;
+    qint64 desktopHistory = 1'000'000; // ticks of the chart's symbol before the measurement
     int concurrency = 32;
     ClientKind client = ClientKind::Raw;
     int viewerThreads = 1;

@@ -57,6 +57,10 @@ int ScenarioContext::addServer(QString *error)
         return -1;
     }
     auto server = std::make_unique<ServerProcess>();
+    if (m_servers.empty() && !m_desktopConfigHome.isEmpty()) {
+        server->setDesktop(true);
+        server->setEnvironment(u"XDG_CONFIG_HOME"_qs, m_desktopConfigHome);
+    }
     if (!m_secret.isEmpty())
         server->setEnvironment(u"TICKSCOPE_JWT_SECRET"_qs, QString::fromLatin1(m_secret));
     // Through the environment: an existing Redis's URL may hold a password.

@@ -24,6 +24,9 @@ public:
     explicit ScenarioContext(const BenchOptions &options);
     ~ScenarioContext();
 
+    // Server 1 is to be the desktop app, with its preferences under `configHome` (as
+    // XDG_CONFIG_HOME). Call before begin().
+    void setDesktop(const QString &configHome) { m_desktopConfigHome = configHome; }
     bool begin(QString *error);
     // Spawns one more server on the same Redis, with the same signing secret: one that has
     // seen none of the ticks so far, so that what it replays comes from Redis. Returns its
@@ -79,6 +82,7 @@ private:
     QList<QUrl> m_urls;
     QByteArray m_token;
     QByteArray m_secret; // secret: never in errors or reports
+    QString m_desktopConfigHome;
     qint64 m_pid = 0;
 };
 

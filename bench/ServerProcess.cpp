@@ -40,10 +40,12 @@ bool ServerProcess::start(const QString &binary, const QString &store,
     m_process = std::make_unique<QProcess>();
     m_process->setProcessEnvironment(environment());
     m_process->setProgram(m_binary);
-    m_process->setArguments(QStringList{u"--headless"_qs, u"--data-dir"_qs, m_dir->path(),
-                                        u"--listen"_qs, u"127.0.0.1:0"_qs, u"--feed"_qs, u"none"_qs,
-                                        u"--handshake-limit"_qs, u"0"_qs, u"--store"_qs, store} +
-                            extraArguments);
+    QStringList arguments{
+        u"--data-dir"_qs, m_dir->path(),           u"--listen"_qs, u"127.0.0.1:0"_qs, u"--feed"_qs,
+        u"none"_qs,       u"--handshake-limit"_qs, u"0"_qs,        u"--store"_qs,     store};
+    if (!m_desktop)
+        arguments.prepend(u"--headless"_qs);
+    m_process->setArguments(arguments + extraArguments);
     m_process->setStandardOutputFile(m_dir->filePath(u"server.log"_qs));
     m_process->setStandardErrorFile(m_dir->filePath(u"server.log"_qs), QIODevice::Append);
     m_process->start();

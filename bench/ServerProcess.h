@@ -11,8 +11,9 @@
 
 namespace tickscope::bench {
 
-// A tickscope server the tool starts itself: a fresh data directory, no feed, no
-// handshake limit, any free loopback port. The server's output goes to a log file in the
+// A tickscope server the tool starts itself (headless, or the desktop app with its
+// embedded server): a fresh data directory, no feed, no handshake limit, any free loopback
+// port. The server's output goes to a log file in the
 // data directory so that a chatty server can never block on a full pipe.
 class ServerProcess
 {
@@ -29,6 +30,8 @@ public:
     // (TICKSCOPE_JWT_SECRET, a TICKSCOPE_REDIS_URL with a password) without showing up in
     // the process list.
     void setEnvironment(const QString &name, const QString &value) { m_environment[name] = value; }
+    // Starts the desktop app (window and embedded server) instead of `--headless`.
+    void setDesktop(bool desktop) { m_desktop = desktop; }
 
     // Starts the server and waits (up to timeoutMs) for its "streaming on" line.
     bool start(const QString &binary, const QString &store, const QStringList &extraArguments,
@@ -49,6 +52,7 @@ private:
 
     QString m_binary;
     QMap<QString, QString> m_environment; // secrets: never in errors or logs
+    bool m_desktop = false;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
     QUrl m_url;

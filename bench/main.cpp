@@ -1,6 +1,7 @@
 // tickscope-bench: load and replay benchmark for a Tickscope server (docs/performance.md).
 
 #include "BenchOptions.h"
+#include "DesktopScenario.h"
 #include "HandshakeScenario.h"
 #include "IdleScenario.h"
 #include "LiveScenario.h"
@@ -114,6 +115,9 @@ int main(int argc, char *argv[])
             results.constLast().print(out);
         } else if (scenario == u"idle") {
             results.append(IdleScenario::run(*options));
+            results.constLast().print(out);
+        } else if (scenario == u"desktop") {
+            results.append(DesktopScenario::run(*options));
             results.constLast().print(out);
         }
     }
