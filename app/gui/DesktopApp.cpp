@@ -5,6 +5,7 @@
 #include "GuiTypes.h"
 #include "MarketFeed.h"
 #include "Preferences.h"
+#include "RendererSelection.h"
 #include "ServerHost.h"
 #include "SignalWatcher.h"
 #include "metrics/ServerMetrics.h"
@@ -61,6 +62,8 @@ int DesktopApp::run(int argc, char *argv[], const ServerConfig &config)
     QApplication::setApplicationDisplayName(u"Tickscope"_qs);
     QApplication::setQuitOnLastWindowClosed(false);
     QQuickStyle::setStyle(u"Fusion"_qs);
+    if (const QString choice = RendererSelection::apply(); !choice.isEmpty())
+        qInfo().noquote() << choice;
     GuiTypes::registerTypes();
 
     const bool viewerMode = !config.connectUrl.isEmpty();

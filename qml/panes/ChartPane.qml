@@ -210,7 +210,10 @@ Rectangle {
                 id: lineView
                 anchors.fill: parent
                 visible: !root.candleMode
-                antialiasing: true
+                // Without OpenGL the chart is painted on the GUI thread: antialiasing the line
+                // cost more than half of the frame there (10.6 -> 4.0 ms in the busiest second,
+                // docs/performance.md), and a line of min/max columns hardly shows it.
+                antialiasing: root.useOpenGL
                 legend.visible: false
                 backgroundColor: Theme.panel
                 plotAreaColor: Theme.panel

@@ -99,6 +99,7 @@ class tst_DesktopSmoke : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    bool m_forceOpenGL = false;
     double m_price[10] = {64000, 3400, 150, 190, 410, 900, 520, 440, 1.085, 5200};
 
     QString configHome() const { return m_dir.filePath(u"xdg"_qs); }
@@ -109,6 +110,10 @@ private:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         if (env.contains(u"DISPLAY"_qs) && !env.value(u"DISPLAY"_qs).isEmpty()) {
             env.remove(u"QT_QPA_PLATFORM"_qs); // a real window on the (xvfb) display
+            // The first run draws as the app chooses (the software renderer where OpenGL is
+            // a software rasterizer, as under Xvfb); the second with OpenGL, as on a GPU.
+            if (m_forceOpenGL)
+                env.insert(u"QSG_RHI_BACKEND"_qs, u"opengl"_qs);
         } else {
             env.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
             env.insert(u"QT_QUICK_BACKEND"_qs, u"software"_qs);
@@ -310,9 +315,13 @@ private slots:
             prefs.setValue(u"chart/candleInterval"_qs, 1);
             prefs.setValue(u"chart/window"_qs, 60);
         }
+        m_forceOpenGL = true;
         const RunResult r = run(u"light"_qs);
+        m_forceOpenGL = false;
         QVERIFY2(r.failure.isEmpty(), qPrintable(r.failure));
         QVERIFY2(r.exitCode == 0, r.err.right(4000).constData());
+        // The user's QSG_RHI_BACKEND wins over the app's choice of renderer.
+        QVERIFY2(!r.err.contains("software renderer"), r.err.right(4000).constData());
         const QImage &img = r.screenshot;
         QVERIFY(!img.isNull());
         // Light theme: a light window; candles in up/down colours of the light theme.
