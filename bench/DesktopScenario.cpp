@@ -83,16 +83,9 @@ bool addProducers(ProducerGroup &producers, const ScenarioContext &context,
             pool.add(config);
         }
     });
-    const bool ready = ScenarioContext::waitUntil(
-        [&] {
-            return producers.call([](ProducerPool &pool) {
-                return pool.readyCount() + pool.failedCount();
-            }) >= count;
-        },
-        30);
-    if (!ready || producers.call([](ProducerPool &pool) { return pool.failedCount(); }) > 0) {
-        result.problem(u"producers could not connect: %1"_qs.arg(
-            producers.call([](ProducerPool &pool) { return pool.failures(); }).join(u"; "_qs)));
+    QString error;
+    if (!producers.waitReady(count, 30, &error)) {
+        result.problem(error);
         return false;
     }
     return true;
@@ -130,13 +123,9 @@ ScenarioResult DesktopScenario::run(const BenchOptions &options)
 
     ScenarioContext context(options);
     context.setDesktop(configHome.path());
-    QString error;
-    if (!context.begin(&error)) {
-        result.problem(error);
+    if (!context.begin(result))
         return result;
-    }
-    result.json.insert(u"server"_qs, context.serverJson());
-    context.describe(result);
+    QString error;
     const auto scrape = [&]() -> std::optional<MetricsScrape> {
         return MetricsScrape::fetch(context.url(), 10000, &error);
     };
@@ -162,17 +151,8 @@ ScenarioResult DesktopScenario::run(const BenchOptions &options)
         if (!addProducers(producers, context, options, {symbols.constFirst()}, history, result))
             return result;
         const qint64 start = BenchClock::monoNs();
-        producers.call([](ProducerPool &pool) {
-            pool.reset();
-            pool.startPublishing(0);
-        });
-        const bool published = ScenarioContext::waitUntil(
-            [&] {
-                return producers.call([](ProducerPool &pool) {
-                    return (pool.isFinished() && pool.isDrained()) || pool.failedCount() > 0;
-                });
-            },
-            std::max<double>(300, double(history) / 5000), 20);
+        const bool published =
+            producers.publishToLimit(std::max<double>(300, double(history) / 5000));
         const double publishSeconds = double(BenchClock::monoNs() - start) / 1e9;
         const qint64 acked = producers.call([](ProducerPool &pool) { return pool.ackedTotal(); });
         producers.call([](ProducerPool &pool) { pool.closeAll(); });

@@ -121,13 +121,9 @@ ScenarioResult HandshakeScenario::run(const BenchOptions &options)
     result.json =
         QJsonObject{{u"scenario"_qs, u"handshakes"_qs}, {u"concurrency"_qs, options.concurrency}};
     ScenarioContext context(options);
-    QString error;
-    if (!context.begin(&error)) {
-        result.problem(error);
+    if (!context.begin(result))
         return result;
-    }
-    result.json.insert(u"server"_qs, context.serverJson());
-    context.describe(result);
+    QString error;
 
     WorkerThread thread(u"handshakes"_qs);
     HandshakeStats stats;

@@ -19,13 +19,9 @@ ScenarioResult IdleScenario::run(const BenchOptions &options)
         return result;
     }
     ScenarioContext context(options);
-    QString error;
-    if (!context.begin(&error)) {
-        result.problem(error);
+    if (!context.begin(result))
         return result;
-    }
-    result.json.insert(u"server"_qs, context.serverJson());
-    context.describe(result);
+    QString error;
     const QStringList symbols = LiveScenario::symbolNames(options.symbols);
 
     // Warm-up: give every symbol a tick and open and close a few viewers, so that what is

@@ -64,13 +64,9 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
                               {u"warmup_s"_qs, options.warmup}};
 
     ScenarioContext context(options);
-    QString error;
-    if (!context.begin(&error)) {
-        result.problem(error);
+    if (!context.begin(result))
         return result;
-    }
-    result.json.insert(u"server"_qs, context.serverJson());
-    context.describe(result);
+    QString error;
     const QStringList symbols = symbolNames(options.symbols);
 
     // With several servers the viewers go round-robin over all of them, while the
@@ -110,15 +106,8 @@ ScenarioResult LiveScenario::run(const BenchOptions &options, int viewerCount)
             pool.add(config);
         }
     });
-    const auto producersReady = [&] {
-        return producers.call([](ProducerPool &pool) {
-            return pool.readyCount() + pool.failedCount();
-        }) >= options.producers;
-    };
-    if (!ScenarioContext::waitUntil(producersReady, 30, 20) ||
-        producers.call([](ProducerPool &pool) { return pool.failedCount(); }) > 0) {
-        result.problem(u"producers could not connect: %1"_qs.arg(
-            producers.call([](ProducerPool &pool) { return pool.failures(); }).join(u"; "_qs)));
+    if (!producers.waitReady(options.producers, 30, &error)) {
+        result.problem(error);
         return result;
     }
 

@@ -3,6 +3,7 @@
 #include "ProducerPool.h"
 #include "WorkerThread.h"
 
+#include <QString>
 #include <functional>
 
 namespace tickscope::bench {
@@ -26,6 +27,13 @@ public:
             return result;
         }
     }
+
+    // Runs the main event loop until `count` producers have connected or failed; false (with
+    // *error naming the failures) if any failed or the timeout passed.
+    bool waitReady(int count, double timeoutSeconds, QString *error);
+    // Publishes as fast as acknowledgements allow until every producer has sent its `limit`
+    // and had it acknowledged (from reset figures); false if one failed or the timeout passed.
+    bool publishToLimit(double timeoutSeconds);
 
 private:
     WorkerThread m_thread;

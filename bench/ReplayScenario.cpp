@@ -95,13 +95,9 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
     result.json = QJsonObject{{u"scenario"_qs, u"replay"_qs}, {u"ticks"_qs, double(total)}};
 
     ScenarioContext context(options);
-    QString error;
-    if (!context.begin(&error)) {
-        result.problem(error);
+    if (!context.begin(result))
         return result;
-    }
-    result.json.insert(u"server"_qs, context.serverJson());
-    context.describe(result);
+    QString error;
     // With several servers the read goes through the last one, which did not take the
     // writes: the history is Redis's, not that server's own.
     const int readServer = context.serverCount() - 1;
@@ -128,32 +124,14 @@ ScenarioResult ReplayScenario::run(const BenchOptions &options)
             pool.add(config);
         }
     });
-    const bool ready = ScenarioContext::waitUntil(
-        [&] {
-            return producers.call([](ProducerPool &pool) {
-                return pool.readyCount() + pool.failedCount();
-            }) >= options.producers;
-        },
-        30);
-    if (!ready || producers.call([](ProducerPool &pool) { return pool.failedCount(); }) > 0) {
-        result.problem(u"producers could not connect: %1"_qs.arg(
-            producers.call([](ProducerPool &pool) { return pool.failures(); }).join(u"; "_qs)));
+    if (!producers.waitReady(options.producers, 30, &error)) {
+        result.problem(error);
         return result;
     }
     const ProcSample publishServer0 = context.serverSample();
     const ProcSample publishRedis0 = context.redisSample();
     const qint64 publishStart = BenchClock::monoNs();
-    producers.call([](ProducerPool &pool) {
-        pool.reset();
-        pool.startPublishing(0);
-    });
-    const bool published = ScenarioContext::waitUntil(
-        [&] {
-            return producers.call([](ProducerPool &pool) {
-                return (pool.isFinished() && pool.isDrained()) || pool.failedCount() > 0;
-            });
-        },
-        std::max<double>(300, double(total) / 5000), 20);
+    const bool published = producers.publishToLimit(std::max<double>(300, double(total) / 5000));
     const double publishSeconds = double(BenchClock::monoNs() - publishStart) / 1e9;
     const double publishServerCpu = context.serverSample().cpuSeconds - publishServer0.cpuSeconds;
     const double publishRedisCpu = publishRedis0.cpuSeconds >= 0

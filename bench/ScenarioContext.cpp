@@ -50,6 +50,18 @@ bool ScenarioContext::begin(QString *error)
     return true;
 }
 
+bool ScenarioContext::begin(ScenarioResult &result)
+{
+    QString error;
+    if (!begin(&error)) {
+        result.problem(error);
+        return false;
+    }
+    result.json.insert(u"server"_qs, serverJson());
+    describe(result);
+    return true;
+}
+
 int ScenarioContext::addServer(QString *error)
 {
     if (!m_servers.empty() && !m_redis) {

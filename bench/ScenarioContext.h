@@ -28,6 +28,9 @@ public:
     // XDG_CONFIG_HOME). Call before begin().
     void setDesktop(const QString &configHome) { m_desktopConfigHome = configHome; }
     bool begin(QString *error);
+    // begin() for a scenario: a failure becomes the result's problem; on success the
+    // result gets the server's JSON and description rows.
+    bool begin(ScenarioResult &result);
     // Spawns one more server on the same Redis, with the same signing secret: one that has
     // seen none of the ticks so far, so that what it replays comes from Redis. Returns its
     // index in urls(), or -1 (with *error).
