@@ -20,8 +20,8 @@ Rectangle {
         spacing: 1
         Repeater {
             model: root.frames && root.market ? [
-                qsTr("frames    %1 fps (%2, %3)").arg(root.frames.fps.toFixed(1)).arg(root.frames.renderLoop)
-                    .arg(root.frames.renderer),
+                qsTr("frames    %1 fps (%2)").arg(root.frames.fps.toFixed(1))
+                    .arg(root.frames.renderer || root.frames.renderLoop),
                 qsTr("interval  avg %1  p95 %2  max %3 ms").arg(root.frames.frameMsAvg.toFixed(1))
                     .arg(root.frames.frameMsP95.toFixed(1)).arg(root.frames.frameMsMax.toFixed(1)),
                 qsTr("GUI       %1 ms/frame  %2% busy").arg(root.frames.guiBusyMsPerFrame.toFixed(2))
