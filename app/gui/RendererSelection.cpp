@@ -18,6 +18,11 @@ bool RendererSelection::isSoftwareRasterizer(const QString &glRenderer)
 
 QString RendererSelection::apply()
 {
+#if defined(Q_OS_WIN) || defined(Q_OS_DARWIN)
+    // Qt Quick draws with Direct3D or Metal there, not OpenGL (Direct3D falls back to WARP
+    // by itself).
+    return {};
+#else
     if (!qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND") ||
         !qEnvironmentVariableIsEmpty("QSG_RHI_BACKEND"))
         return {};
@@ -36,6 +41,7 @@ QString RendererSelection::apply()
     QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     return u"no GPU (OpenGL is %1, a software rasterizer): drawing with Qt Quick's software "
            "renderer; set QSG_RHI_BACKEND=opengl to draw with OpenGL anyway"_qs.arg(renderer);
+#endif
 }
 
 } // namespace tickscope

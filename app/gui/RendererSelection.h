@@ -8,7 +8,8 @@ namespace tickscope {
 // machines, remote desktops, Xvfb), Qt Quick's own software renderer draws the window with
 // less CPU: it repaints what changed, where OpenGL on the CPU shades every pixel of every
 // frame (docs/performance.md: 45 -> 66 frames/s, 172 -> 110 % of a core). A choice the user
-// made with QT_QUICK_BACKEND or QSG_RHI_BACKEND is left alone.
+// made with QT_QUICK_BACKEND or QSG_RHI_BACKEND is left alone. Linux and the BSDs only: on
+// Windows and macOS Qt Quick draws with Direct3D or Metal.
 class RendererSelection
 {
 public:
