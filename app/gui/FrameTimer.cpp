@@ -161,9 +161,11 @@ void FrameTimer::publish()
                 ? u"software"_qs
                 : u"default"_qs;
     // The software backend sends no sceneGraphInitialized: name the API once frames come.
-    if (renderer.isEmpty() && n > 0 && m_window && m_window->rendererInterface())
-        renderer = graphicsApiName(m_window->rendererInterface()->graphicsApi());
-    m_renderer = renderer;
+    // Once known, the renderer stays (an idle second with no frame does not forget it).
+    if (!renderer.isEmpty())
+        m_renderer = renderer;
+    else if (m_renderer.isEmpty() && n > 0 && m_window && m_window->rendererInterface())
+        m_renderer = graphicsApiName(m_window->rendererInterface()->graphicsApi());
     if (m_registry && !m_renderer.isEmpty() && !m_rendererExported) {
         m_rendererExported = true;
         prometheus::BuildGauge()

@@ -4,6 +4,7 @@
 // them back on the next start. Under xvfb-run it uses the X display; without a display it
 // renders offscreen with the software scene graph.
 #include "HttpClient.h"
+#include "ServerProcess.h"
 #include "TestTokens.h"
 #include "Wait.h"
 #include "WsClient.h"
@@ -71,16 +72,6 @@ int distinctColors(const QImage &image, const QRect &area)
             colors.insert(image.pixel(x, y));
     }
     return int(colors.size());
-}
-
-// The value of an unlabelled sample in Prometheus's text format; -1 when absent.
-double metricValue(const QByteArray &metrics, const QByteArray &name)
-{
-    for (const QByteArray &line : metrics.split('\n')) {
-        if (line.startsWith(name + ' '))
-            return line.mid(name.size() + 1).toDouble();
-    }
-    return -1;
 }
 
 struct RunResult
@@ -266,8 +257,11 @@ private slots:
         QVERIFY(metrics.contains("tickscope_gui_frame_interval_seconds_bucket"));
         // What the window received and what draws it, for the bench tool's desktop scenario.
         QVERIFY2(metrics.contains("tickscope_gui_renderer_info{renderer=\""), metrics);
-        QVERIFY2(metricValue(metrics, "tickscope_gui_ticks_received_total") > 0, metrics);
-        QVERIFY2(metricValue(metrics, "tickscope_gui_chart_ticks") > 0, metrics);
+        QVERIFY2(ServerProcess::metricIn(metrics, u"tickscope_gui_ticks_received_total"_qs)
+                         .value_or(-1) > 0,
+                 metrics);
+        QVERIFY2(ServerProcess::metricIn(metrics, u"tickscope_gui_chart_ticks"_qs).value_or(-1) > 0,
+                 metrics);
         QVERIFY2(r.exitCode == 0, r.err.right(4000).constData());
         QVERIFY2(r.out.contains("frame stats: fps"), r.out);
 

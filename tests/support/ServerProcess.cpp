@@ -265,8 +265,13 @@ QByteArray ServerProcess::metricsText() const
 
 std::optional<double> ServerProcess::metric(const QString &series) const
 {
+    return metricIn(metricsText(), series);
+}
+
+std::optional<double> ServerProcess::metricIn(const QByteArray &text, const QString &series)
+{
     const QByteArray wanted = series.toUtf8() + ' ';
-    for (const QByteArray &line : metricsText().split('\n')) {
+    for (const QByteArray &line : text.split('\n')) {
         if (line.startsWith(wanted)) {
             bool ok = false;
             const double value = line.sliced(wanted.size()).trimmed().toDouble(&ok);

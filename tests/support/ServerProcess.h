@@ -84,6 +84,8 @@ public:
     // One sample of /metrics/system: name is the full series, e.g.
     // `tickscope_handshakes_total{result="accepted"}`; nullopt when absent.
     std::optional<double> metric(const QString &series) const;
+    // The same from a page already read (any /metrics text).
+    static std::optional<double> metricIn(const QByteArray &text, const QString &series);
     QByteArray metricsText() const;
 
 private:
